@@ -1,0 +1,1 @@
+"""The ``podium`` command: tokens, consumers, imports and ``podium run`` for the whole suite."""

@@ -1,0 +1,75 @@
+"""``podium``: the suite's command-line entry point."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from shared.config import load
+from shared.store import connect
+
+
+@click.group()
+def main() -> None:
+    """Podium: registration, agenda and access control for meetings."""
+
+
+@main.group()
+def token() -> None:
+    """API tokens for organisers and gatekeeper devices."""
+
+
+@token.command("create")
+@click.option("--event", "event_id", required=True, help="Meeting id, e.g. rcm-2017.")
+@click.option("--role", type=click.Choice(["organiser", "gatekeeper"]), required=True)
+@click.option("--label", default="", help="Who or what holds it (a device name).")
+@click.option("--room", "rooms", multiple=True, help="Gatekeepers: rooms this device guards.")
+def token_create(event_id: str, role: str, label: str, rooms: tuple[str, ...]) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    from shared.auth import create_token
+
+    secret = create_token(connect(load()["REDIS_URL"]), event_id, role, label=label,
+                          rooms=rooms, subject=label or None)
+    click.echo(secret)
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["registration", "notify"]))
+@click.option("--name", default=None, help="Consumer name (stable across restarts).")
+def consume(service: str, name: str | None) -> None:
+    """Run a service's bus consumer until SIGTERM."""
+    from shared import bus, logs
+
+    config = load()
+    logs.configure(config["LOG_LEVEL"], config["LOG_JSON"])
+    r = connect(config["REDIS_URL"])
+    if service == "registration":
+        from services.registration.consumer import make_consumer
+
+        consumer = make_consumer(r, name)
+    else:
+        from services.notify.consumer import make_consumer
+        from services.notify.worker import celery
+
+        consumer = make_consumer(r, celery, name)
+    bus.run_forever(consumer)
+
+
+@main.command()
+def run() -> None:
+    """Start the whole suite locally (what ``make run`` does)."""
+    from podium.devrun import main as devrun
+
+    sys.exit(devrun())
+
+
+@main.command("mailcatcher")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8025, type=int)
+@click.option("--dir", "directory", default="var/mail", type=click.Path())
+def mailcatcher(host: str, port: int, directory: str) -> None:
+    """Run a local SMTP server that keeps every message as a .eml file."""
+    from podium.mailcatcher import serve
+
+    serve(host, port, directory)

@@ -1,0 +1,123 @@
+"""``make run``: the whole suite on one machine, with its own Redis and mail catcher if needed.
+
+Children: Redis (unless REDIS_URL is set), the mail catcher (unless SMTP_HOST is set), the
+three services under gunicorn, the two bus consumers and the notify Celery worker. Ctrl-C
+stops them all. Data lives under ``var/`` and survives restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from podium import redisserver
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+SEED_EVENT = "rcm-2017"
+SEED_FILE = ROOT / "data" / "rcm-2017-agenda.txt"
+DEV_REDIS_PORT = 6479  # fixed, so a restart finds the same data; not 6379, left to the user
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def _spawn(procs: list, name: str, args: list[str], env: dict) -> None:
+    log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    procs.append((name, proc))
+
+
+def _load_seed(env: dict) -> str:
+    from services.agenda import importing
+    from services.agenda import operations as ops
+    from shared.store import connect
+
+    r = connect(env["REDIS_URL"])
+    if ops.current_version(r, SEED_EVENT):
+        return f"{SEED_EVENT} already published (version {ops.current_version(r, SEED_EVENT)})"
+    report = importing.import_text(r, SEED_EVENT, SEED_FILE.read_text(encoding="utf-8"))
+    ops.publish(r, SEED_EVENT, "Imported from the organisers' document")
+    return (f"{SEED_EVENT} imported and published: {report['sessions']} sessions, "
+            f"{len(report['warnings'])} warnings")
+
+
+def main() -> int:
+    (VAR / "log").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    procs: list[tuple[str, subprocess.Popen]] = []
+    lines = []
+    try:
+        if "REDIS_URL" not in env:
+            procs.append(("redis", redisserver.start(VAR / "redis", DEV_REDIS_PORT)))
+            env["REDIS_URL"] = f"redis://127.0.0.1:{DEV_REDIS_PORT}/0"
+            lines.append(f"redis         {env['REDIS_URL']}  (data in var/redis)")
+        if "SMTP_HOST" not in env:
+            env["SMTP_HOST"], env["SMTP_PORT"] = "127.0.0.1", env.get("SMTP_PORT", "8025")
+            _spawn(procs, "mail", [_bin("podium"), "mailcatcher", "--port", env["SMTP_PORT"],
+                                   "--dir", str(VAR / "mail")], env)
+            lines.append(f"mail catcher  smtp://127.0.0.1:{env['SMTP_PORT']}  "
+                         "(every message kept in var/mail/)")
+        ports = {s: env.get(f"{s.upper()}_PORT", str(p))
+                 for s, p in (("agenda", 8001), ("registration", 8002), ("notify", 8003))}
+        for service, port in ports.items():
+            _spawn(procs, service, [
+                _bin("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                "--threads", "4", "--graceful-timeout", "5",
+                f"services.{service}.app:create_app()"], env)
+            lines.append(f"{service:<13} http://127.0.0.1:{port}  (API /api/v1, docs /docs)")
+        _spawn(procs, "registration-consumer",
+               [_bin("podium"), "consume", "registration", "--name", "dev"], env)
+        _spawn(procs, "notify-consumer", [_bin("podium"), "consume", "notify", "--name", "dev"],
+               env)
+        _spawn(procs, "notify-worker", [_bin("celery"), "-A", "services.notify.worker",
+                                        "worker", "--loglevel", "INFO", "-c", "2",
+                                        "-n", "notify@%h"], env)
+        seed = _load_seed(env)
+        print("\nPodium is running.\n")
+        for line in lines:
+            print("  " + line)
+        print(f"\n  {seed}")
+        print(f"  agenda: http://127.0.0.1:{ports['agenda']}/api/v1/events/{SEED_EVENT}/agenda")
+        print("\n  Organiser token (in another terminal):")
+        print(f"    .venv/bin/podium token create --event {SEED_EVENT} --role organiser")
+        print("  Logs: var/log/.  Press Ctrl-C to stop.\n", flush=True)
+        return _watch(procs)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(procs)
+
+
+def _watch(procs: list) -> int:
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    while not stop["now"]:
+        for name, proc in procs:
+            if proc.poll() is not None:
+                print(f"{name} exited with {proc.returncode}; see var/log/{name}.log; stopping")
+                return 1
+        time.sleep(0.5)
+    return 0
+
+
+def _stop(procs: list) -> None:
+    # Services first, Redis last, so nothing loses its store while finishing a request.
+    for _name, proc in reversed(procs):
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for name, proc in reversed(procs):
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop; killing it")
+            proc.kill()
+    if procs:
+        print("Podium stopped.")

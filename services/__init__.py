@@ -1,0 +1,1 @@
+"""Podium's services: agenda, registration, notify. None imports another."""

@@ -1,0 +1,310 @@
+"""The agenda's logic as plain functions over Redis; views stay thin."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+import redis
+
+from services.agenda import changelog, keys, timing
+from services.agenda.schemas import check_session_times, session_key
+from shared import bus
+from shared.errors import Problem
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                      default=str)
+
+
+def etag_of(value: Any) -> str:
+    return hashlib.sha1(_dumps(value).encode()).hexdigest()[:16]
+
+
+# -- meeting and rooms ------------------------------------------------------------------
+
+def get_event(r: redis.Redis, eid: str) -> dict:
+    raw = r.get(keys.event(eid))
+    if raw is None:
+        raise Problem(404, "unknown_event", f"No meeting {eid!r}.")
+    return json.loads(raw)
+
+
+def put_event(r: redis.Redis, eid: str, data: dict) -> tuple[dict, bool]:
+    """Create or replace the meeting's description; return it and whether it is new."""
+    doc = {**data, "id": eid, "first_day": str(data["first_day"]),
+           "last_day": str(data["last_day"])}
+    bus.register_meeting(r, eid)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.exists(keys.event(eid))
+        pipe.set(keys.event(eid), _dumps(doc))
+        bus.add(pipe, eid, "agenda.event.updated", doc)
+        existed, *_ = pipe.execute()
+    return doc, not existed
+
+
+def list_rooms(r: redis.Redis, eid: str) -> list[dict]:
+    return sorted((json.loads(v) for v in r.hvals(keys.rooms(eid))), key=lambda x: x["id"])
+
+
+def put_room(r: redis.Redis, eid: str, room: dict) -> dict:
+    get_event(r, eid)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.hset(keys.rooms(eid), room["id"], _dumps(room))
+        pipe.incr(keys.draft_rev(eid))
+        pipe.execute()
+    return room
+
+
+def delete_room(r: redis.Redis, eid: str, room_id: str) -> None:
+    users = [s["id"] for s in list_sessions(r, eid) if s.get("room") == room_id]
+    if users:
+        raise Problem(409, "room_in_use", f"Sessions use this room: {', '.join(users[:5])}.")
+    if not r.hdel(keys.rooms(eid), room_id):
+        raise Problem(404, "unknown_room", f"No room {room_id!r}.")
+
+
+# -- the draft --------------------------------------------------------------------------
+
+def list_sessions(r: redis.Redis, eid: str) -> list[dict]:
+    sessions = [json.loads(v) for v in r.hvals(keys.draft(eid))]
+    return sorted(sessions, key=sort_key)
+
+
+def sort_key(s: dict) -> tuple:
+    part_order = {"all_day": "00:00", "morning": "00:01", "afternoon": "12:59"}
+    return (str(s["day"]), s.get("start") or part_order.get(s.get("part_of_day") or "", ""),
+            s["id"])
+
+
+def get_session(r: redis.Redis, eid: str, sid: str) -> dict:
+    raw = r.hget(keys.draft(eid), sid)
+    if raw is None:
+        raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
+    return json.loads(raw)
+
+
+def _validate(r: redis.Redis, eid: str, event: dict, session: dict) -> None:
+    try:
+        check_session_times(session)
+    except ma.ValidationError as exc:
+        raise Problem(422, "invalid_input", "The session's times are not valid.",
+                      errors=exc.normalized_messages()) from exc
+    day = str(session["day"])
+    if not event["first_day"] <= day <= event["last_day"]:
+        raise Problem(422, "invalid_input", "The day is outside the meeting's days.",
+                      errors={"day": [f"Must be {event['first_day']} to {event['last_day']}."]})
+    if session.get("room") and not r.hexists(keys.rooms(eid), session["room"]):
+        raise Problem(422, "invalid_input", "Unknown room.",
+                      errors={"room": [f"No room {session['room']!r}; create it first."]})
+
+
+def room_clashes(r: redis.Redis, eid: str, session: dict) -> list[str]:
+    """Warnings (not errors): another session in the same room at the same time."""
+    if not session.get("room") or session.get("status") == "cancelled":
+        return []
+    event = get_event(r, eid)
+    start, end = timing.bounds(session, event)
+    clashes = []
+    for other in list_sessions(r, eid):
+        if other["id"] == session["id"] or other.get("room") != session["room"]:
+            continue
+        if other.get("status") == "cancelled":
+            continue
+        if session.get("parallel_group") and other.get("parallel_group") == session[
+                "parallel_group"]:
+            continue
+        o_start, o_end = timing.bounds(other, event)
+        if o_start < end and start < o_end:
+            clashes.append(f"Room {session['room']} is also used by {other['id']} "
+                           f"({other['title'][:60]}) at that time.")
+    return clashes
+
+
+def create_session(r: redis.Redis, eid: str, data: dict) -> dict:
+    event = get_event(r, eid)
+    session = {**data, "day": str(data["day"])}
+    session.setdefault("start", None)
+    session.setdefault("end", None)
+    session.setdefault("part_of_day", None)
+    sid = session.get("id") or session_key(session["day"], session["start"],
+                                          session["part_of_day"], session["title"])
+    session["id"] = sid
+    _validate(r, eid, event, session)
+    with r.pipeline(transaction=True) as pipe:
+        pipe.hsetnx(keys.draft(eid), sid, _dumps(session))
+        pipe.incr(keys.draft_rev(eid))
+        created, _ = pipe.execute()
+    if not created:
+        raise Problem(409, "session_exists", f"A session {sid!r} already exists; pick another id.")
+    return session
+
+
+def update_session(r: redis.Redis, eid: str, sid: str, patch: dict,
+                   if_match: str | None) -> dict:
+    """Apply a partial update; refuse with 412 if the caller's ETag is stale."""
+    event = get_event(r, eid)
+    if "id" in patch and patch["id"] != sid:
+        raise Problem(422, "invalid_input", "A session's id cannot change.",
+                      errors={"id": ["Read-only."]})
+    with r.pipeline(transaction=True) as pipe:
+        pipe.watch(keys.draft(eid))
+        raw = pipe.hget(keys.draft(eid), sid)
+        if raw is None:
+            raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
+        current = json.loads(raw)
+        _check_etag(current, if_match)
+        merged = {**current, **{k: (str(v) if k == "day" else v) for k, v in patch.items()}}
+        if "start" in patch or "end" in patch:
+            merged["part_of_day"] = patch.get("part_of_day")
+        elif "part_of_day" in patch and patch["part_of_day"]:
+            merged["start"] = merged["end"] = None
+        _validate(r, eid, event, merged)
+        pipe.multi()
+        pipe.hset(keys.draft(eid), sid, _dumps(merged))
+        pipe.incr(keys.draft_rev(eid))
+        try:
+            pipe.execute()
+        except redis.WatchError as exc:
+            raise Problem(412, "edit_conflict", "Someone else changed the draft; reload.") from exc
+    return merged
+
+
+def delete_session(r: redis.Redis, eid: str, sid: str, if_match: str | None) -> None:
+    with r.pipeline(transaction=True) as pipe:
+        pipe.watch(keys.draft(eid))
+        raw = pipe.hget(keys.draft(eid), sid)
+        if raw is None:
+            raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
+        _check_etag(json.loads(raw), if_match)
+        pipe.multi()
+        pipe.hdel(keys.draft(eid), sid)
+        pipe.incr(keys.draft_rev(eid))
+        try:
+            pipe.execute()
+        except redis.WatchError as exc:
+            raise Problem(412, "edit_conflict", "Someone else changed the draft; reload.") from exc
+
+
+def _check_etag(current: dict, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    tags = {t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")}
+    if "*" not in tags and etag_of(current) not in tags:
+        raise Problem(412, "stale_etag",
+                      "The session changed since you read it; reload and apply your edit again.")
+
+
+def replace_draft(r: redis.Redis, eid: str, sessions: list[dict], rooms: list[dict],
+                  report: dict) -> None:
+    """Swap the whole draft for an imported one, in one step."""
+    with r.pipeline(transaction=True) as pipe:
+        pipe.delete(keys.draft(eid))
+        if sessions:
+            pipe.hset(keys.draft(eid), mapping={s["id"]: _dumps(s) for s in sessions})
+        for room in rooms:
+            pipe.hsetnx(keys.rooms(eid), room["id"], _dumps(room))
+        pipe.set(keys.import_report(eid), _dumps(report))
+        pipe.incr(keys.draft_rev(eid))
+        pipe.execute()
+
+
+def draft_revision(r: redis.Redis, eid: str) -> int:
+    return int(r.get(keys.draft_rev(eid)) or 0)
+
+
+# -- publishing -------------------------------------------------------------------------
+
+def enrich(session: dict, event: dict, rooms: dict[str, dict]) -> dict:
+    start, end = timing.bounds(session, event)
+    room = rooms.get(session.get("room") or "")
+    return {**session, "starts_at": start.isoformat(), "ends_at": end.isoformat(),
+            "room_name": room["name"] if room else None}
+
+
+def current_version(r: redis.Redis, eid: str) -> int:
+    return int(r.get(keys.published(eid)) or 0)
+
+
+def get_version(r: redis.Redis, eid: str, number: int | None = None) -> dict:
+    number = current_version(r, eid) if number is None else number
+    raw = r.get(keys.version(eid, number)) if number else None
+    if raw is None:
+        raise Problem(404, "not_published" if not number else "unknown_version",
+                      "Nothing is published yet." if not number else f"No version {number}.")
+    return json.loads(raw)
+
+
+def list_versions(r: redis.Redis, eid: str) -> list[dict]:
+    count = current_version(r, eid)
+    raws = r.mget([keys.version(eid, n) for n in range(1, count + 1)]) if count else []
+    out = []
+    for raw in raws:
+        v = json.loads(raw)
+        out.append({k: v[k] for k in ("version", "note", "published_at", "changes")})
+    return out
+
+
+def publish(r: redis.Redis, eid: str, note: str) -> dict:
+    """Make the draft the next numbered version, with its changelog, and say so on the bus."""
+    bus.register_meeting(r, eid)
+    while True:
+        with r.pipeline(transaction=True) as pipe:
+            pipe.watch(keys.draft(eid), keys.published(eid), keys.rooms(eid), keys.event(eid))
+            version = _build_version(r, eid, note)
+            pipe.multi()
+            pipe.set(keys.version(eid, version["version"]), _dumps(version))
+            pipe.set(keys.published(eid), version["version"])
+            bus.add(pipe, eid, "agenda.published", _published_event(version))
+            try:
+                pipe.execute()
+            except redis.WatchError:
+                continue  # another publish or edit slipped in; compute again
+            return version
+
+
+def _build_version(r: redis.Redis, eid: str, note: str) -> dict:
+    event = get_event(r, eid)
+    rooms = {room["id"]: room for room in list_rooms(r, eid)}
+    number = current_version(r, eid)
+    previous = {s["id"]: s for s in get_version(r, eid, number)["sessions"]} if number else {}
+    sessions = [enrich(s, event, rooms) for s in list_sessions(r, eid)]
+    changes = changelog.diff(previous, {s["id"]: s for s in sessions})
+    moved = {c["session"] for c in changes if changelog.calendar_changed(c)}
+    for s in sessions:
+        before = previous.get(s["id"])
+        s["sequence"] = 0 if before is None else before["sequence"] + (s["id"] in moved)
+    return {"version": number + 1, "note": note, "published_at": bus.now_iso(),
+            "event": event, "rooms": list(rooms.values()), "sessions": sessions,
+            "changes": changes, "removed": [
+                {**previous[c["session"]], "status": "cancelled",
+                 "sequence": previous[c["session"]]["sequence"] + 1}
+                for c in changes if c["labels"] == ["removed"]]}
+
+
+def _published_event(version: dict) -> dict:
+    """What other services need: every session's schedule, plus what changed."""
+    compact = ("id", "title", "day", "start", "end", "part_of_day", "starts_at", "ends_at",
+               "room", "room_name", "capacity", "access", "accreditation", "status",
+               "parallel_group", "requires_signup", "sequence", "kind")
+    event = version["event"]
+    return {
+        "version": version["version"],
+        "note": version["note"],
+        "event": {k: event.get(k) for k in ("id", "title", "timezone", "first_day", "last_day",
+                                            "morning", "afternoon", "door_opens_minutes")},
+        "sessions": [{k: s.get(k) for k in compact} for s in version["sessions"]],
+        "removed": [{k: s.get(k) for k in compact} for s in version["removed"]],
+        "changes": version["changes"],
+    }
+
+
+def today_in(event: dict) -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(event["timezone"])).date()

@@ -1,0 +1,167 @@
+"""marshmallow schemas of the agenda API (they also generate its OpenAPI document)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates, validates_schema
+
+SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="Use lower-case letters, digits, -.")
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24-hour).")
+HOURS = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+                        error="Use HH:MM-HH:MM.")
+KINDS = ("meeting", "workshop", "plenary_item", "break", "meal", "ceremony", "departure",
+         "other")
+PARTS = ("all_day", "morning", "afternoon")
+STATUSES = ("scheduled", "moved", "cancelled")
+SAFE_TEXT = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+                            error="Control characters are not allowed.")
+
+
+class Day(fields.Date):
+    """A date that loads from ISO text and dumps stored ISO strings unchanged."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if isinstance(value, str) else super()._serialize(value, attr, obj, **kwargs)
+
+
+def _text(max_len: int, **kw) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=max_len), SAFE_TEXT], **kw)
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+class EventSchema(Strict):
+    id = fields.String(dump_only=True)
+    title = _text(300, required=True)
+    subtitle = _text(300, allow_none=True)
+    theme = _text(300, allow_none=True)
+    host = _text(200, allow_none=True)
+    city = _text(100, allow_none=True)
+    country = _text(100, allow_none=True)
+    timezone = fields.String(required=True)
+    first_day = Day(required=True)
+    last_day = Day(required=True)
+    languages = fields.List(fields.String(validate=validate.OneOf(["en", "es"])),
+                            load_default=["en"], validate=validate.Length(min=1, max=2))
+    morning = fields.String(load_default="09:00-13:00", validate=HOURS,
+                            metadata={"description": "Hours used for 'During the morning'."})
+    afternoon = fields.String(load_default="14:00-18:00", validate=HOURS)
+    door_opens_minutes = fields.Integer(load_default=30, validate=validate.Range(0, 240))
+
+    @validates("timezone")
+    def _tz(self, value: str, **_kw) -> None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ma.ValidationError("Not an IANA timezone (e.g. America/El_Salvador).") from exc
+
+    @validates_schema
+    def _days(self, data: dict, **_kw) -> None:
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and (last < first or (last - first).days > 60):
+            raise ma.ValidationError("last_day must be on or after first_day, within 60 days.",
+                                     "last_day")
+
+
+class RoomSchema(Strict):
+    id = fields.String(required=True, validate=SLUG)
+    name = _text(200, required=True)
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(1, 100_000),
+                              metadata={"description": "Fire-safety capacity of the room."})
+
+
+class ItemSchema(Strict):
+    title = _text(1000, required=True)
+    leads = fields.List(_text(200), load_default=list)
+    items = fields.List(fields.Nested(lambda: ItemSchema()), load_default=list)
+
+
+class SessionSchema(Strict):
+    id = fields.String(validate=SLUG, metadata={"description": "Chosen from day/time/title "
+                                                "when omitted."})
+    day = Day(required=True)
+    start = fields.String(allow_none=True, validate=HHMM)
+    end = fields.String(allow_none=True, validate=HHMM)
+    part_of_day = fields.String(allow_none=True, validate=validate.OneOf(PARTS))
+    title = _text(1000, required=True)
+    kind = fields.String(load_default="plenary_item", validate=validate.OneOf(KINDS))
+    meeting = _text(300, allow_none=True, load_default=None)
+    room = fields.String(allow_none=True, load_default=None, validate=SLUG)
+    leads = fields.List(_text(200), load_default=list)
+    items = fields.List(fields.Nested(ItemSchema), load_default=list)
+    notes = fields.List(_text(1000), load_default=list)
+    access = fields.String(load_default="open", validate=validate.OneOf(["open", "accredited"]))
+    accreditation = fields.String(allow_none=True, load_default=None, validate=SLUG)
+    capacity = fields.Integer(allow_none=True, load_default=None,
+                              validate=validate.Range(0, 100_000))
+    parallel_group = fields.String(allow_none=True, load_default=None, validate=SLUG)
+    status = fields.String(load_default="scheduled", validate=validate.OneOf(STATUSES))
+    requires_signup = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _times(self, data: dict, partial=None, **_kw) -> None:
+        if partial:
+            return  # PATCH: checked on the merged session
+        check_session_times(data)
+
+
+def check_session_times(data: dict) -> None:
+    start, end, part = data.get("start"), data.get("end"), data.get("part_of_day")
+    if part and (start or end):
+        raise ma.ValidationError("Give start and end, or part_of_day, not both.", "part_of_day")
+    if not part:
+        if not (start and end):
+            raise ma.ValidationError("Give start and end, or a part_of_day.", "start")
+        if end <= start:
+            raise ma.ValidationError("end must be after start.", "end")
+    if data.get("access") == "accredited" and not data.get("accreditation"):
+        data["accreditation"] = "general"
+
+
+class SessionPatchSchema(SessionSchema):
+    class Meta(SessionSchema.Meta):
+        pass
+
+
+class SessionOutSchema(SessionSchema):
+    class Meta:
+        unknown = ma.EXCLUDE
+        ordered = True
+
+    room_name = fields.String(allow_none=True)
+    starts_at = fields.String(allow_none=True)
+    ends_at = fields.String(allow_none=True)
+    sequence = fields.Integer()
+    etag = fields.String()
+
+
+class PublishSchema(Strict):
+    note = fields.String(load_default="", validate=[validate.Length(max=2000), SAFE_TEXT])
+
+
+class AgendaQuerySchema(Strict):
+    day = Day()
+    room = fields.String()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    meeting = fields.String()
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "item"
+
+
+def session_key(day: date | str, start: str | None, part: str | None, title: str) -> str:
+    when = (start or part or "x").replace(":", "").replace("_", "")
+    return f"{day}-{when}-{slugify(title, 40)}"

@@ -1,0 +1,29 @@
+"""The notify service's bus consumer: plans notices and hands them to the Celery worker."""
+
+from __future__ import annotations
+
+import json
+
+import redis
+from celery import Celery
+
+from services.notify import keys, planner
+from services.notify.tasks import BATCH, DELIVER
+from shared import bus
+
+
+def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bus.Consumer:
+    def enqueue(event_id: str, notice_id: str, delegate_ids: list[str]) -> None:
+        for i in range(0, len(delegate_ids), BATCH):
+            celery.send_task(DELIVER, args=(event_id, notice_id, delegate_ids[i:i + BATCH]))
+
+    def handle(msg: bus.Message) -> None:
+        if msg.type == "agenda.event.updated":
+            r.set(keys.event(msg.event), json.dumps(msg.data))
+            return
+        if msg.type == "agenda.published":
+            r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
+        planner.plan(r, msg, enqueue)
+
+    return bus.Consumer(r, planner.GROUP, handle, name=name,
+                        types=(*planner.TYPES, "agenda.event.updated"))

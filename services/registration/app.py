@@ -1,0 +1,17 @@
+"""The registration service's app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from shared.web import create_base_app
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app, api = create_base_app("podium.registration", "Podium registration", test_config)
+    from services.registration.views import delegates
+
+    api.register_blueprint(delegates.blp)
+    return app

@@ -1,0 +1,48 @@
+-- Sign a delegate up for a session: check and write in one atomic step, or write nothing.
+-- KEYS[1]: bus stream. ARGV: P, delegate_id, session_id, event_id, request_id, at
+local stream = KEYS[1]
+local P, did, sid, event_id, rid, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local delegate = P .. 'delegate:' .. did
+if redis.call('EXISTS', delegate) == 0 then return {'error', 'not_registered'} end
+local s = hgetall(P .. 'session:' .. sid)
+if not s['status'] then return {'error', 'unknown_session'} end
+if s['status'] == 'cancelled' then return {'error', 'session_cancelled'} end
+if redis.call('HGET', P .. 'settings', 'signups') == 'closed' then
+  return {'error', 'registration_closed'}
+end
+local mine = P .. 'mine:' .. did
+local current = redis.call('HGET', mine, sid)
+if current then
+  local rank = redis.call('ZRANK', P .. 'waitlist:' .. sid, did)
+  return {'ok', current, rank and (rank + 1) or 0, 'existing'}
+end
+if s['access'] == 'accredited' then
+  local status = redis.call('HGET', delegate, 'accreditation')
+  local scopes = P .. 'accred:' .. did
+  if status ~= 'approved' or (redis.call('SISMEMBER', scopes, 'general') == 0
+      and redis.call('SISMEMBER', scopes, s['accreditation'] or '') == 0) then
+    return {'error', 'not_accredited'}
+  end
+end
+local starts, ends = tonumber(s['starts']), tonumber(s['ends'])
+local others = redis.call('HKEYS', mine)
+for _, osid in ipairs(others) do
+  local o = redis.call('HMGET', P .. 'session:' .. osid, 'starts', 'ends', 'title', 'status')
+  if o[4] ~= 'cancelled' and tonumber(o[1]) < ends and starts < tonumber(o[2]) then
+    return {'error', 'conflict', osid, o[3]}
+  end
+end
+local cap = tonumber(s['capacity'] or '-1') or -1
+local seq = redis.call('INCR', P .. 'seq')
+local state, position = 'confirmed', 0
+if cap < 0 or redis.call('ZCARD', P .. 'confirmed:' .. sid) < cap then
+  redis.call('ZADD', P .. 'confirmed:' .. sid, seq, did)
+else
+  state = 'waitlisted'
+  redis.call('ZADD', P .. 'waitlist:' .. sid, seq, did)
+  position = redis.call('ZRANK', P .. 'waitlist:' .. sid, did) + 1
+end
+redis.call('HSET', mine, sid, state)
+emit(stream, 'registration.signup.' .. state, event_id,
+     {delegate = did, session = sid, state = state, position = position}, rid, at)
+return {'ok', state, position, 'new'}

@@ -1,0 +1,129 @@
+"""Registration logic as plain functions over Redis: delegates and session sign-up."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import unicodedata
+from typing import Any
+
+import redis
+
+from services.registration import keys
+from services.registration.scripts import script
+from shared import bus
+from shared.auth import delegate_token
+from shared.errors import Problem
+from shared.keys import bus_stream
+from shared.logs import request_id_var
+
+REFUSALS = {
+    "not_registered": (404, "No such delegate."),
+    "unknown_session": (404, "No such session in the published agenda."),
+    "session_cancelled": (409, "This session is cancelled."),
+    "registration_closed": (403, "Registration is closed for this meeting."),
+    "not_accredited": (403, "This session is only open to accredited participants, and your "
+                            "accreditation does not cover it."),
+    "conflict": (409, "You are already in a session at the same time."),
+    "not_signed_up": (404, "You are not signed up for this session."),
+    "delegation_full": (409, "Your delegation has reached its quota of delegates."),
+}
+
+
+def normalise_email(email: str) -> str:
+    """Case- and Unicode-normalised e-mail: one registration per address."""
+    return unicodedata.normalize("NFKC", email).strip().casefold()
+
+
+def refuse(reason: str, extra: dict[str, Any] | None = None, detail: str | None = None):
+    status, message = REFUSALS[reason]
+    raise Problem(status, reason, detail or message, extra=extra)
+
+
+def _ctx(event_id: str) -> list[str]:
+    return [event_id, request_id_var.get() or "", bus.now_iso()]
+
+
+def get_meeting(r: redis.Redis, event_id: str) -> dict:
+    raw = r.get(keys.event(event_id))
+    if raw is None:
+        raise Problem(404, "unknown_event", f"No published meeting {event_id!r}.")
+    return json.loads(raw)
+
+
+def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secret: str,
+             by_organiser: bool) -> tuple[dict, bool]:
+    """Register a delegate; return (delegate, created). An existing e-mail is not re-created."""
+    get_meeting(r, event_id)
+    delegate_id = "d" + secrets.token_hex(8)
+    norm = normalise_email(data["email"])
+    delegate = {"id": delegate_id, "name": data["name"], "email": data["email"].strip(),
+                "email_norm": norm, "delegation": data["delegation"],
+                "category": data["category"], "language": data["language"],
+                "accreditation": "pending", "registered_at": bus.now_iso()}
+    link = access_link(public_url, event_id, delegate_id, secret)
+    event_data = {"delegate": {k: v for k, v in delegate.items() if k != "email_norm"},
+                  "access_link": link}
+    result = script(r, "register")(
+        keys=[bus_stream(event_id)],
+        args=[keys.prefix(event_id), norm, delegate_id, json.dumps(delegate),
+              int(time.time() * 1000), event_id, request_id_var.get() or "", bus.now_iso(),
+              json.dumps(event_data), "0" if by_organiser else "1"])
+    if result[0] == "error":
+        refuse(result[1])
+    if result[0] == "exists":
+        return get_delegate(r, event_id, result[1]), False
+    return delegate, True
+
+
+def access_link(public_url: str, event_id: str, delegate_id: str, secret: str) -> str:
+    token = delegate_token(secret, event_id, delegate_id)
+    return f"{public_url}/events/{event_id}/me?token={token}"
+
+
+def get_delegate(r: redis.Redis, event_id: str, delegate_id: str) -> dict:
+    data = r.hgetall(keys.delegate(event_id, delegate_id))
+    if not data:
+        raise Problem(404, "not_found", "No such delegate.")
+    data.pop("email_norm", None)
+    data["scopes"] = sorted(r.smembers(keys.accreditation(event_id, delegate_id)))
+    return data
+
+
+def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
+    result = script(r, "signup")(
+        keys=[bus_stream(event_id)],
+        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)])
+    if result[0] == "error":
+        if result[1] == "conflict":
+            refuse("conflict", {"conflicting_session": result[2]},
+                   f"You are already in “{result[3]}” at the same time.")
+        refuse(result[1])
+    return {"session": session_id, "state": result[1], "position": int(result[2]) or None,
+            "new": result[3] == "new"}
+
+
+def leave(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
+    result = script(r, "cancel")(
+        keys=[bus_stream(event_id)],
+        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)])
+    if result[0] == "error":
+        refuse(result[1])
+    return {"session": session_id, "was": result[1], "promoted": json.loads(result[2])}
+
+
+def my_sessions(r: redis.Redis, event_id: str, delegate_id: str) -> list[dict]:
+    mine = r.hgetall(keys.mine(event_id, delegate_id))
+    out = []
+    for sid, state in mine.items():
+        copy = r.hgetall(keys.session(event_id, sid))
+        position = None
+        if state == "waitlisted":
+            rank = r.zrank(keys.waitlist(event_id, sid), delegate_id)
+            position = None if rank is None else rank + 1
+        out.append({"session": sid, "state": state, "position": position,
+                    "title": copy.get("title"), "starts_at": copy.get("starts_at"),
+                    "ends_at": copy.get("ends_at"), "room": copy.get("room_name"),
+                    "status": copy.get("status")})
+    return sorted(out, key=lambda s: s["starts_at"] or "")

@@ -1,0 +1,192 @@
+"""Bearer tokens with roles scoped to a meeting, and per-route access rules.
+
+Two kinds of bearer token:
+
+* ``pod_...`` opaque tokens for organisers and gatekeeper devices, created by the
+  ``podium token create`` command, shown once and stored only as their SHA-256;
+* signed, expiring delegate tokens (itsdangerous) that travel in a delegate's personal
+  access link, so verifying them needs no Redis round trip.
+
+Every view declares who may call it with :func:`roles` or :func:`public`. A route without
+a declaration is refused (default deny), which a test proves for every route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import redis
+from flask import Flask, current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from shared import keys
+from shared.errors import Problem
+
+ROLES = ("organiser", "gatekeeper", "delegate")
+PUBLIC = "public"
+RULE_ATTR = "_podium_roles"
+DELEGATE_TOKEN_MAX_AGE = 60 * 60 * 24 * 60  # two months: covers registration to the meeting
+# Endpoints of the framework itself that anyone may read.
+_PUBLIC_ENDPOINTS = {"static"}
+_PUBLIC_PREFIXES = ("api-docs.",)
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    event: str
+    subject: str | None = None  # delegate id, or device id for gatekeepers
+    rooms: tuple[str, ...] = field(default_factory=tuple)
+    token_id: str | None = None
+
+
+def roles(*allowed: str) -> Callable:
+    """Declare the roles a view admits (checked before the view runs)."""
+    unknown = set(allowed) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(fn: Callable) -> Callable:
+        setattr(fn, RULE_ATTR, tuple(allowed))
+        return fn
+
+    return mark
+
+
+def public(fn: Callable) -> Callable:
+    """Declare a view open to anyone (a bearer token, if sent, is still read)."""
+    setattr(fn, RULE_ATTR, (PUBLIC,))
+    return fn
+
+
+# -- tokens -----------------------------------------------------------------------------
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(client: redis.Redis, event: str, role: str, *, subject: str | None = None,
+                 rooms: tuple[str, ...] = (), label: str = "") -> str:
+    """Create an opaque token; return the secret, which is never stored."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    secret = "pod_" + secrets.token_urlsafe(32)
+    digest = hash_secret(secret)
+    with client.pipeline(transaction=True) as pipe:
+        pipe.hset(keys.token(digest), mapping={
+            "event": event, "role": role, "subject": subject or "", "rooms": ",".join(rooms),
+            "label": label, "created": str(int(time.time())), "id": digest[:12],
+        })
+        pipe.sadd(keys.tokens_of(event), digest)
+        pipe.execute()
+    return secret
+
+
+def revoke_token(client: redis.Redis, event: str, token_id: str) -> bool:
+    """Revoke a token by its public id (the first 12 hex digits of its hash)."""
+    for digest in client.smembers(keys.tokens_of(event)):
+        if digest.startswith(token_id):
+            client.delete(keys.token(digest))
+            client.srem(keys.tokens_of(event), digest)
+            return True
+    return False
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="podium-delegate-access")
+
+
+def delegate_token(secret_key: str, event: str, delegate_id: str) -> str:
+    """A signed personal access token for one delegate of one meeting."""
+    return _serializer(secret_key).dumps({"e": event, "d": delegate_id})
+
+
+def resolve(client: redis.Redis, secret_key: str, raw: str) -> Principal | None:
+    """Return who a bearer token belongs to, or None when it is not valid."""
+    if raw.startswith("pod_"):
+        data = client.hgetall(keys.token(hash_secret(raw)))
+        if not data:
+            return None
+        rooms = tuple(r for r in data.get("rooms", "").split(",") if r)
+        return Principal(data["role"], data["event"], data.get("subject") or None, rooms,
+                         data.get("id"))
+    try:
+        payload = _serializer(secret_key).loads(raw, max_age=DELEGATE_TOKEN_MAX_AGE)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(payload, dict) or not {"e", "d"} <= payload.keys():
+        return None
+    return Principal("delegate", str(payload["e"]), str(payload["d"]))
+
+
+# -- enforcement ------------------------------------------------------------------------
+
+def rule_for(app: Flask, endpoint: str, method: str) -> tuple[str, ...] | None:
+    """The declared roles of one endpoint and method, or None when nothing is declared."""
+    if endpoint in _PUBLIC_ENDPOINTS or endpoint.startswith(_PUBLIC_PREFIXES):
+        return (PUBLIC,)
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        name = "get" if method == "HEAD" else method.lower()
+        handler = getattr(view_class, name, None)
+        return getattr(handler, RULE_ATTR, None) if handler else None
+    return getattr(view, RULE_ATTR, None)
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    # Personal links and calendar subscriptions cannot send headers.
+    return request.args.get("token") or None
+
+
+def current() -> Principal | None:
+    return g.get("principal")
+
+
+def _check() -> None:
+    if request.url_rule is None or request.method == "OPTIONS":
+        return  # routing will answer 404/405
+    rule = rule_for(current_app, request.endpoint or "", request.method)
+    if rule is None:
+        raise Problem(403, "no_access_rule", "This route declares no access rule, so it is closed.")
+    raw = _bearer()
+    principal = resolve(current_app.extensions["redis"], current_app.config["SECRET_KEY"],
+                        raw) if raw else None
+    g.principal = principal
+    if PUBLIC in rule:
+        return
+    if raw is None:
+        raise Problem(401, "unauthenticated", "Send a bearer token.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    if principal is None:
+        raise Problem(401, "invalid_token", "The token is unknown, expired or revoked.",
+                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    if principal.role not in rule:
+        raise Problem(403, "forbidden_role",
+                      f"This action is for: {', '.join(rule)}; your token is {principal.role}.")
+    args = request.view_args or {}
+    if "event" in args and args["event"] != principal.event:
+        raise Problem(403, "wrong_event", "Your token belongs to another meeting.")
+    if principal.role == "delegate" and "delegate_id" in args \
+            and args["delegate_id"] != principal.subject:
+        # 404, not 403: a guessed id must not reveal that the delegate exists.
+        raise Problem(404, "not_found", "No such delegate.")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_check)
+
+
+def require_subject(principal: Principal | None, delegate_id: str) -> None:
+    """For views that take a delegate id from the body: delegates act only for themselves."""
+    if principal and principal.role == "delegate" and principal.subject != delegate_id:
+        raise Problem(404, "not_found", "No such delegate.")

@@ -1,0 +1,239 @@
+"""Domain events on Redis Streams, read through consumer groups.
+
+Writers put the state change and its event in ONE atomic step: either by calling
+:func:`add` on a MULTI pipeline that also holds the state writes, or from inside a Lua script
+with :data:`LUA_EMIT` (the meeting's stream is passed as a key, so the script stays on the
+meeting's hash slot).
+
+Readers run a :class:`Consumer`: at-least-once delivery, recovery of entries left pending by
+a crashed consumer (its own on restart, others' after ``claim_idle_ms``), and a dead-letter
+stream for entries that keep failing. Handlers must be idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from shared import keys
+from shared.logs import request_id_var
+
+log = logging.getLogger("podium.bus")
+
+# Lua fragment: emit(stream_key, type, event_id, data_json, request_id)
+LUA_EMIT = """
+local function emit(stream, etype, event_id, data_json, request_id, at)
+  return redis.call('XADD', stream, '*', 'type', etype, 'event', event_id,
+                    'data', data_json, 'request_id', request_id or '', 'at', at)
+end
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def fields(event_id: str, etype: str, data: dict[str, Any]) -> dict[str, str]:
+    return {
+        "type": etype,
+        "event": event_id,
+        "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "request_id": request_id_var.get() or "",
+        "at": now_iso(),
+    }
+
+
+def register_meeting(client: redis.Redis, event_id: str) -> None:
+    """Make a meeting's stream discoverable by consumers (idempotent, outside the atomic step)."""
+    client.sadd(keys.meetings(), event_id)
+
+
+def add(pipe: redis.client.Pipeline, event_id: str, etype: str, data: dict[str, Any]) -> None:
+    """Queue the event on a MULTI pipeline that also holds the state change it reports."""
+    pipe.xadd(keys.bus_stream(event_id), fields(event_id, etype, data))
+
+
+@dataclass
+class Message:
+    stream: str
+    id: str
+    type: str
+    event: str
+    data: dict[str, Any]
+    request_id: str
+    at: str
+    deliveries: int = 1
+
+    @classmethod
+    def parse(cls, stream: str, entry_id: str, raw: dict[str, str]) -> Message:
+        try:
+            data = json.loads(raw.get("data") or "{}")
+        except ValueError:
+            data = {"_unparseable": raw.get("data")}
+        return cls(stream, entry_id, raw.get("type", ""), raw.get("event", ""), data,
+                   raw.get("request_id", ""), raw.get("at", ""))
+
+
+Handler = Callable[[Message], None]
+
+
+class Consumer:
+    """One member of a consumer group over every meeting's stream."""
+
+    def __init__(self, client: redis.Redis, group: str, handle: Handler, *,
+                 name: str | None = None, types: Iterable[str] | None = None,
+                 block_ms: int = 500, claim_idle_ms: int = 30_000, batch: int = 100,
+                 max_deliveries: int = 10) -> None:
+        self.client = client
+        self.group = group
+        self.handle = handle
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
+        self.types = set(types) if types else None
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.batch = batch
+        self.max_deliveries = max_deliveries
+        self._streams: set[str] = set()
+        self._recovered_own = False
+
+    # -- discovery ---------------------------------------------------------------------
+    def _discover(self) -> list[str]:
+        for event_id in self.client.smembers(keys.meetings()):
+            stream = keys.bus_stream(event_id)
+            if stream in self._streams:
+                continue
+            try:
+                # From 0: a new group reads the meeting's whole history (e.g. to build a copy).
+                self.client.xgroup_create(stream, self.group, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+            self._streams.add(stream)
+        return sorted(self._streams)
+
+    # -- processing --------------------------------------------------------------------
+    def _process(self, stream: str, entry_id: str, raw: dict[str, str] | None) -> None:
+        if raw is None:  # entry trimmed away while pending: nothing left to do
+            self.client.xack(stream, self.group, entry_id)
+            return
+        msg = Message.parse(stream, entry_id, raw)
+        token = request_id_var.set(msg.request_id or None)
+        try:
+            if self.types is None or msg.type in self.types:
+                self.handle(msg)
+            _fault_point("before_ack", msg.type)
+            self.client.xack(stream, self.group, entry_id)
+        except redis.ConnectionError:
+            raise
+        except Exception:
+            log.exception("handler failed for %s %s (%s)", stream, entry_id, msg.type)
+            self._maybe_dead_letter(stream, entry_id, raw)
+        finally:
+            request_id_var.reset(token)
+
+    def _maybe_dead_letter(self, stream: str, entry_id: str, raw: dict[str, str]) -> None:
+        pending = self.client.xpending_range(stream, self.group, entry_id, entry_id, 1)
+        if pending and pending[0]["times_delivered"] >= self.max_deliveries:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.xadd(stream + ":dead:" + self.group, {**raw, "origin": entry_id})
+                pipe.xack(stream, self.group, entry_id)
+                pipe.execute()
+            log.error("dead-lettered %s %s after %s deliveries", stream, entry_id,
+                      self.max_deliveries)
+
+    def _recover(self, streams: list[str]) -> int:
+        count = 0
+        for stream in streams:
+            if not self._recovered_own:
+                # Our own pending entries (we crashed between reading and acking).
+                own = self.client.xreadgroup(self.group, self.name, {stream: "0"},
+                                             count=self.batch)
+                for _s, entries in own or []:
+                    for entry_id, raw in entries:
+                        self._process(stream, entry_id, raw or None)
+                        count += 1
+            # Entries of other consumers that have been idle too long: they died.
+            _next, claimed, *_ = self.client.xautoclaim(
+                stream, self.group, self.name, self.claim_idle_ms, "0-0", count=self.batch)
+            for entry_id, raw in claimed:
+                self._process(stream, entry_id, raw or None)
+                count += 1
+        self._recovered_own = True
+        return count
+
+    def poll_once(self) -> int:
+        """Handle what is waiting; return how many entries were handled."""
+        streams = self._discover()
+        if not streams:
+            time.sleep(self.block_ms / 1000)
+            return 0
+        count = self._recover(streams)
+        replies = self.client.xreadgroup(self.group, self.name, dict.fromkeys(streams, ">"),
+                                         count=self.batch, block=self.block_ms)
+        for stream, entries in replies or []:
+            for entry_id, raw in entries:
+                self._process(stream, entry_id, raw)
+                count += 1
+        return count
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        stop = stop or threading.Event()
+        log.info("consumer %s/%s started", self.group, self.name)
+        last_claim = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() - last_claim > self.claim_idle_ms / 1000:
+                    self._recovered_own = False  # re-run recovery periodically
+                    last_claim = time.monotonic()
+                self.poll_once()
+            except redis.ConnectionError as exc:
+                log.warning("redis unavailable (%s); retrying", exc)
+                self._streams.clear()
+                stop.wait(0.5)
+            except redis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                # The stream or group was deleted under us: discover again.
+                self._streams.clear()
+        log.info("consumer %s/%s stopped", self.group, self.name)
+
+
+def _fault_point(where: str, etype: str) -> None:
+    """Test-only crash injection: PODIUM_FAULT=crash_before_ack:<type> kills this process once.
+
+    A marker file makes the crash happen once, so the restarted process can prove recovery.
+    """
+    spec = os.environ.get("PODIUM_FAULT", "")
+    if spec != f"crash_{where}:{etype}":
+        return
+    marker = os.environ.get("PODIUM_FAULT_MARKER")
+    if marker:
+        if os.path.exists(marker):
+            return
+        with open(marker, "w") as fh:
+            fh.write(str(os.getpid()))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def run_forever(consumer: Consumer) -> None:
+    """Run a consumer until SIGTERM or SIGINT, finishing the entry in hand."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    consumer.run(stop)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,147 @@
+"""The common part of every service's ``create_app``: config, Redis, errors, auth, docs."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import redis
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api, Blueprint
+
+from shared import auth, errors, logs, store
+from shared.config import check_safe, load
+from shared.errors import Problem
+
+API_PREFIX = "/api/v1"
+ACCEPTS_ATTR = "_podium_accepts"
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+access_log = logging.getLogger("podium.access")
+
+
+def accepts(*mimetypes: str):
+    """Let a view take bodies other than JSON (document uploads, CSV)."""
+
+    def mark(fn):
+        setattr(fn, ACCEPTS_ATTR, mimetypes)
+        return fn
+
+    return mark
+
+
+def _accepted(app: Flask) -> tuple[str, ...]:
+    view = app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    return getattr(handler, ACCEPTS_ATTR, ())
+
+
+def _check_body() -> None:
+    if request.method not in _BODY_METHODS or request.url_rule is None:
+        return
+    has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get(
+        "Transfer-Encoding", "").lower()
+    if not has_body:
+        return
+    app = _app()
+    mimetype = request.mimetype or ""
+    accepted = _accepted(app)
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        limit = app.config["MAX_JSON_BYTES"]
+        if (request.content_length or 0) > limit:
+            raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
+        return
+    if mimetype in accepted:
+        return
+    allowed = ", ".join(("application/json", *accepted))
+    raise Problem(415, "unsupported_media_type", f"Send the body as {allowed}.")
+
+
+def _app() -> Flask:
+    from flask import current_app
+
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-Id", "")
+    # Accept a caller's id only if it is short and harmless; it ends up in logs and e-mails.
+    rid = incoming if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace(
+        "-", "").isalnum() else uuid.uuid4().hex
+    g.request_id = rid
+    g.started = time.perf_counter()
+    g.request_id_token = logs.request_id_var.set(rid)
+
+
+def _finish_request(response: Response) -> Response:
+    rid = g.get("request_id")
+    if rid:
+        response.headers["X-Request-Id"] = rid
+    if _app().config.get("ACCESS_LOG"):
+        access_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
+                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
+    return response
+
+
+def _teardown(_exc: BaseException | None) -> None:
+    token = g.pop("request_id_token", None)
+    if token is not None:
+        logs.request_id_var.reset(token)
+
+
+def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -> tuple[Flask, Api]:
+    """Build the parts every service shares; the service adds its blueprints."""
+    app = Flask(name)
+    app.config.update(load())
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    check_safe(app.config)
+    app.config["SERVICE_NAME"] = name.rsplit(".", 1)[-1]
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_JSON"])
+    store.init_app(app)
+    api = Api(app, spec_kwargs={"info": {"description": f"Podium {title}."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    errors.init_app(app)  # after Api: our handlers replace smorest's
+    app.before_request(_start_request)
+    auth.init_app(app)
+    app.before_request(_check_body)
+    app.after_request(_finish_request)
+    app.teardown_request(_teardown)
+    _add_health(app)
+    return app, api
+
+
+def _add_health(app: Flask) -> None:
+    @auth.public
+    def health():
+        """Say the process is alive."""
+        return jsonify(status="ok", service=app.config["SERVICE_NAME"])
+
+    @auth.public
+    def ready():
+        """Say whether the service can reach Redis."""
+        try:
+            store.get_redis().ping()
+        except redis.RedisError as exc:
+            return errors.problem_response(503, "store_unavailable", f"Redis: {exc}")
+        return jsonify(status="ready", service=app.config["SERVICE_NAME"])
+
+    app.add_url_rule("/health", "health", health)
+    app.add_url_rule("/ready", "ready", ready)
+
+
+def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A smorest blueprint mounted under ``/api/v1``."""
+    return Blueprint(name, import_name, url_prefix=API_PREFIX, description=description)
