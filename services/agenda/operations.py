@@ -297,6 +297,7 @@ def _published_event(version: dict) -> dict:
         "note": version["note"],
         "event": {k: event.get(k) for k in ("id", "title", "timezone", "first_day", "last_day",
                                             "morning", "afternoon", "door_opens_minutes")},
+        "rooms": version["rooms"],
         "sessions": [{k: s.get(k) for k in compact} for s in version["sessions"]],
         "removed": [{k: s.get(k) for k in compact} for s in version["removed"]],
         "changes": version["changes"],

@@ -43,6 +43,8 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
     if version < int(r.get(keys.agenda_version(eid)) or 0):
         return  # an older version re-delivered after a newer one: ignore
     r.set(keys.event(eid), json.dumps(data["event"]))
+    if data.get("rooms"):
+        r.hset(keys.rooms(eid), mapping={room["id"]: json.dumps(room) for room in data["rooms"]})
     sync = script(r, "sync_session")
     ctx = [eid, msg.request_id, bus.now_iso()]
     for s in [*data["sessions"], *data.get("removed", [])]:

@@ -89,3 +89,8 @@ def quotas(event_id: str) -> str:
 def delegation(event_id: str, name: str) -> str:
     """Set of delegate ids of one delegation."""
     return meeting(event_id, "reg", "delegation", name)
+
+
+def rooms(event_id: str) -> str:
+    """Hash room id -> JSON room (name, fire-safety capacity), copied from the agenda."""
+    return meeting(event_id, "reg", "rooms")
