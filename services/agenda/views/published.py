@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
@@ -9,6 +10,7 @@ from services.agenda import exports
 from services.agenda import operations as ops
 from services.agenda.schemas import AgendaQuerySchema, PublishSchema
 from shared.auth import public, roles
+from shared.errors import Problem
 from shared.store import get_redis
 from shared.web import api_blueprint
 
@@ -57,14 +59,35 @@ def serve(event: str, fmt: str, filters: tuple = ()) -> Response:
     return Response(out.body, mimetype=out.mimetype, headers={"ETag": out.etag, **headers})
 
 
+_QUERY = AgendaQuerySchema(unknown=ma.EXCLUDE)
+
+
+def _filters() -> tuple:
+    """The validated filters as a hashable cache key.
+
+    Parsed by hand rather than with ``@blp.arguments``: the unfiltered read is the hot path
+    (every delegate's app polls it) and should cost no more than the ETag comparison.
+    """
+    if not request.args:
+        return ()
+    try:
+        loaded = _QUERY.load(request.args)
+    except ma.ValidationError as exc:
+        raise Problem(422, "invalid_input", "The request has invalid filters: " + ", ".join(
+            sorted(exc.normalized_messages())), errors=exc.normalized_messages()) from exc
+    return tuple(sorted((k, str(v)) for k, v in loaded.items()))
+
+
 @blp.route("/events/<event>/agenda")
 class Agenda(MethodView):
     @public
-    @blp.arguments(AgendaQuerySchema, location="query", as_kwargs=True)
+    @blp.doc(parameters=[{"in": "query", "name": name, "required": False,
+                          "schema": {"type": "string"}}
+                         for name in ("day", "room", "kind", "meeting")])
     @blp.response(200)
-    def get(self, event, **filters):
+    def get(self, event):
         """Read the published agenda by day (filters: day, room, kind, meeting)."""
-        return serve(event, "agenda", tuple(sorted((k, str(v)) for k, v in filters.items())))
+        return serve(event, "agenda", _filters())
 
 
 @blp.route("/events/<event>/agenda.ics")
