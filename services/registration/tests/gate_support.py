@@ -99,3 +99,10 @@ def device(registration, org: str, event_id: str, rooms=(), label="door") -> str
                              json={"label": label, "rooms": list(rooms)})
     assert resp.status_code == 201, resp.text
     return resp.json()["token"]
+
+
+def trusted_keys(registration, event_id: str, token: str) -> dict[str, str]:
+    """The keys a device pins (kid -> public key), read from the API."""
+    resp = registration.get(f"{API}{event_id}/badge-keys", token)
+    assert resp.status_code == 200, resp.text
+    return {k["kid"]: k["public_key"] for k in resp.json()}
