@@ -248,3 +248,30 @@ def test_devices_are_bound_to_their_rooms_and_bad_input_is_refused(registration,
     assert registration.delete(f"{API}{event}/gate/devices/{listed[0]['id']}",
                                org).status_code == 204
     assert gs.scan(registration, door, event, token, room="annex").status_code == 401
+
+
+def test_the_cli_decides_from_a_saved_bundle(registration, r, meeting, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    event, org = meeting
+    _, token = _delegate(registration, r, event, org)
+    door = gs.device(registration, org, event)
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(_bundle(registration, event, door)))
+    podium = str(Path(sys.executable).parent / "podium")
+    ok = subprocess.run([podium, "gate", "verify", "--bundle", str(path), token,
+                         "--session", "plenary"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["decision"] == "allow"
+    no = subprocess.run([podium, "gate", "verify", "--bundle", str(path), token,
+                         "--session", "later"], capture_output=True, text=True, timeout=60)
+    assert no.returncode == 1 and json.loads(no.stdout)["reason"] == "outside_time_window"
+    doc = json.loads(path.read_text())
+    doc["bundle"]["revoked"] = []
+    doc["bundle"]["version"] += 1
+    path.write_text(json.dumps(doc))
+    forged = subprocess.run([podium, "gate", "verify", "--bundle", str(path), token,
+                             "--session", "plenary"], capture_output=True, text=True, timeout=60)
+    assert forged.returncode != 0 and "unusable bundle" in forged.stderr
