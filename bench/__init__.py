@@ -1,1 +1,1 @@
-"""Benchmarks (not tests): each reports ratios to a floor measured in the same run."""
+"""Benchmarks: each reports ratios to a floor measured in the same run."""

@@ -17,10 +17,11 @@ from pathlib import Path
 from podium import redisserver
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("PODIUM_VAR", ROOT / "var"))
 SEED_EVENT = "rcm-2017"
 SEED_FILE = ROOT / "data" / "rcm-2017-agenda.txt"
-DEV_REDIS_PORT = 6479  # fixed, so a restart finds the same data; not 6379, left to the user
+# Fixed, so a restart finds the same data; not 6379, which stays the user's own.
+DEV_REDIS_PORT = int(os.environ.get("PODIUM_DEV_REDIS_PORT", "6479"))
 
 
 def _bin(name: str) -> str:
@@ -57,13 +58,13 @@ def main() -> int:
         if "REDIS_URL" not in env:
             procs.append(("redis", redisserver.start(VAR / "redis", DEV_REDIS_PORT)))
             env["REDIS_URL"] = f"redis://127.0.0.1:{DEV_REDIS_PORT}/0"
-            lines.append(f"redis         {env['REDIS_URL']}  (data in var/redis)")
+            lines.append(f"redis         {env['REDIS_URL']}  (data in {VAR / 'redis'})")
         if "SMTP_HOST" not in env:
             env["SMTP_HOST"], env["SMTP_PORT"] = "127.0.0.1", env.get("SMTP_PORT", "8025")
             _spawn(procs, "mail", [_bin("podium"), "mailcatcher", "--port", env["SMTP_PORT"],
                                    "--dir", str(VAR / "mail")], env)
             lines.append(f"mail catcher  smtp://127.0.0.1:{env['SMTP_PORT']}  "
-                         "(every message kept in var/mail/)")
+                         f"(every message kept in {VAR / 'mail'})")
         ports = {s: env.get(f"{s.upper()}_PORT", str(p))
                  for s, p in (("agenda", 8001), ("registration", 8002), ("notify", 8003))}
         for service, port in ports.items():
@@ -80,6 +81,7 @@ def main() -> int:
                                         "worker", "--loglevel", "INFO", "-c", "2",
                                         "-n", "notify@%h"], env)
         seed = _load_seed(env)
+        _wait_ready(procs, [f"http://127.0.0.1:{port}/ready" for port in ports.values()])
         print("\nPodium is running.\n")
         for line in lines:
             print("  " + line)
@@ -90,9 +92,31 @@ def main() -> int:
         print("  Logs: var/log/.  Press Ctrl-C to stop.\n", flush=True)
         return _watch(procs)
     except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
         return 0
     finally:
         _stop(procs)
+
+
+def _wait_ready(procs: list, urls: list[str], timeout: float = 60) -> None:
+    """Print the banner only once every service answers, so its URLs work when shown."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    for url in urls:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass  # not listening yet
+            for name, proc in procs:
+                if proc.poll() is not None:
+                    raise SystemExit(f"{name} exited; see its log under {VAR / 'log'}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{url} did not become ready; see {VAR / 'log'}")
+            time.sleep(0.2)
 
 
 def _watch(procs: list) -> int:
@@ -108,16 +132,18 @@ def _watch(procs: list) -> int:
 
 
 def _stop(procs: list) -> None:
-    # Services first, Redis last, so nothing loses its store while finishing a request.
-    for _name, proc in reversed(procs):
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for name, proc in reversed(procs):
-        try:
-            proc.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            print(f"{name} did not stop; killing it")
-            proc.kill()
+    # Services first, Redis last, so nothing loses its store while finishing its work.
+    services = [(n, p) for n, p in procs if n != "redis"]
+    for group in (services, [(n, p) for n, p in procs if n == "redis"]):
+        for _name, proc in group:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for name, proc in group:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop; killing it")
+                proc.kill()
     if procs:
-        print("Podium stopped.")
+        print("Podium stopped.", flush=True)

@@ -1,0 +1,170 @@
+"""The state machine that turns classified body lines into session drafts.
+
+Who owns a source line (the "nothing is lost" rule):
+* day headings, meeting headings and END OF THE AGENDA belong to the event;
+* a time line, title, bullet, lead or access line belongs to its session;
+* part-of-day, "Venue:", "Note:" and parallel-meeting header lines belong to the
+  session they shape when they shape exactly one, else to the event;
+* anything that shapes nothing is reported as a warning.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from .drafts import Draft
+from .handlers import ContentMixin
+from .lexicon import fold
+from .lines import Line, classify
+from .text import recase, slugify
+
+_SIGNIFICANT_SKIP = frozenset({"blank", "artefact", "venue", "note"})
+
+
+class BodyParser(ContentMixin):
+    def __init__(self, lines: list[Line], start: int, year: int, known_meetings: list[str]) -> None:
+        self.lines = lines
+        self.start = start
+        self.rooms: dict[str, None] = {}  # an ordered set: rooms in order of first appearance
+        self.year = year
+        self.meetings = {fold(name): name for name in known_meetings}
+        self.drafts: list[Draft] = []
+        self.event_lines: list[int] = []
+        self.warnings: list[dict[str, Any]] = []
+        self.shared: list[tuple[int, list[Draft]]] = []  # lines owned by what they shape
+        self.day: date | None = None
+        self.last_day: date | None = None
+        self.current: Draft | None = None
+        self.counter = 0
+        # Lookahead table built once, so deciding "is this a meeting heading" stays O(1).
+        self.next_kind = [""] * (len(lines) + 1)
+        following = ""
+        for index in range(len(lines) - 1, -1, -1):
+            self.next_kind[index] = following
+            if lines[index].kind not in _SIGNIFICANT_SKIP:
+                following = lines[index].kind
+        self._reset_day()
+
+    def _reset_day(self) -> None:
+        self.meeting: str | None = None
+        self.part: tuple[str, list[Draft]] | None = None
+        self.parallel: dict[str, Any] | None = None
+        self.default_room: tuple[str, list[Draft]] | None = None
+        self.pending_room: list[Draft] = []
+        self.pending_notes: list[tuple[str, list[Draft]]] = []
+
+    def warn(self, line: Line, message: str) -> None:
+        self.warnings.append({"line": line.number, "text": line.raw.strip(), "message": message})
+
+    def run(self) -> None:
+        for index in range(self.start, len(self.lines)):
+            line = self.lines[index]
+            if line.kind == "blank":
+                if self.current:
+                    self.current.parent = None
+            elif line.kind == "artefact":
+                self.warn(line, "Word artefact only; ignored")
+            elif line.kind == "day":
+                self.on_day(line)
+            elif self.day is None:
+                self.warn(line, "not under a valid day heading; ignored")
+            else:
+                getattr(self, "on_" + line.kind, self.on_text)(line, index)
+        self.finish()
+        for note, _ in self.pending_notes:
+            self.warnings.append({"line": 0, "text": note, "message": "note applies to no session"})
+
+    # -- structure -------------------------------------------------------------------
+
+    def on_day(self, line: Line) -> None:
+        self.finish()
+        self._drop_pending_notes()
+        self._reset_day()
+        self.event_lines.append(line.number)
+        data = line.data
+        year = data["year"] or self.year
+        try:
+            day = date(year, data["month"], data["day"])
+            # An agenda running from December into January crosses a year.
+            if not data["year"] and self.last_day and (self.last_day - day) > timedelta(days=180):
+                day = date(year + 1, data["month"], data["day"])
+        except ValueError:
+            self.day = None
+            self.warn(line, "day heading names a date that does not exist")
+            return
+        if data["weekday"] is not None and data["weekday"] != day.weekday():
+            self.warn(line, f"weekday does not match {day.isoformat()}; the date was kept")
+        self.day = self.last_day = day
+        self.year = day.year
+
+    def on_end(self, line: Line, index: int) -> None:
+        self.finish()
+        self._reset_day()
+        self.event_lines.append(line.number)
+
+    def on_time(self, line: Line, index: int) -> None:
+        self.finish()
+        self.part = self.parallel = None
+        draft = self.new_draft(start=line.data["start"], end=line.data["end"])
+        draft.lines.append(line.number)
+        rest = line.data["rest"]
+        if rest:
+            inline = classify(line.number, rest)
+            if inline.kind == "parallel":
+                self.start_parallel(inline, draft)
+            else:
+                self.set_title(draft, rest)
+
+    def on_part(self, line: Line, index: int) -> None:
+        self.finish()
+        self.parallel = None
+        self.part = (line.data["part"], [])
+        self.shared.append((line.number, self.part[1]))
+        if line.data["rest"]:
+            self.set_title(self.new_draft(), line.data["rest"])
+
+    def on_parallel(self, line: Line, index: int) -> None:
+        timed = self.current if self.current and self.current.title is None else None
+        if timed is None:
+            self.finish()
+        self.start_parallel(line, timed)
+
+    def start_parallel(self, line: Line, timed: Draft | None) -> None:
+        """Bullets after "Parallel meetings of X" are sessions of meeting X at one slot."""
+        slot = {"start": None, "end": None, "part": self.part[0] if self.part else "all_day"}
+        owners: list[Draft] = []
+        if timed is not None:
+            slot = {"start": timed.start, "end": timed.end, "part": None}
+            # The time line shapes every parallel session, like the header itself.
+            for number in timed.lines:
+                self.shared.append((number, owners))
+            self.current = None
+        self.shared.append((line.number, owners))
+        name = line.data["rest"].strip()
+        slot_key = (slot["start"] or "").replace(":", "") or (slot["part"] or "").replace("_", "-")
+        assert self.day is not None
+        group = slugify(f"{self.day.isoformat()}-{slot_key}-{line.text}", 60)
+        self.parallel = {
+            "slot": slot,
+            "owners": owners,
+            "group": group,
+            # Parallel meetings are meetings of their own: "X" of "Parallel meetings of X".
+            "meeting": self.meeting_name(name) if name else None,
+        }
+        self.pending_room = []  # a venue below names a parallel meeting's room, not earlier ones
+
+    def meeting_name(self, text: str) -> str:
+        """One spelling per meeting: an ALL-CAPS repeat maps to the first spelling seen."""
+        key = fold(text)
+        if key not in self.meetings:
+            self.meetings[key] = recase(text)
+        return self.meetings[key]
+
+    def start_meeting(self, line: Line) -> None:
+        self.finish()
+        self.meeting = self.meeting_name(line.text)
+        self.part = self.parallel = None
+        self.default_room = None
+        self.pending_room = []
+        self.event_lines.append(line.number)

@@ -1,0 +1,103 @@
+"""Small text helpers: Word artefact removal, slugs, lead lists, titles."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import ACCESS_TAIL_RE, SMALL_WORDS, fold
+from .places import COMPOUND_NAMES
+
+# Word's text export leaves bookmark anchors such as "[bookmark: OLE_LINK31]" in place.
+BOOKMARK_RE = re.compile(r"\[bookmark:[^\]]*\]", re.IGNORECASE)
+# Invisible characters Word sprinkles (zero-width spaces, BOM, soft hyphen, word joiner).
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES_RE = re.compile(r"\s+")
+_SLUG_DROP_RE = re.compile(r"['\u2019\u2018`]")
+_SLUG_SEP_RE = re.compile(r"[^a-z0-9]+")
+_ROMAN_RE = re.compile(r"(?=[IVXL])L?X{0,3}(IX|IV|V?I{0,3})")
+_TRAILING_COMMA_RE = re.compile(r"\s*,+\s*$")
+# 'contexts,"' -> 'contexts"': a comma left inside the closing quote by a cut clause.
+_COMMA_IN_QUOTE_RE = re.compile(r"\s*,+\s*([\"\u201d\u2019'])\s*$")
+
+
+def clean(raw: str) -> str:
+    """Visible text of a source line: no artefacts, tabs or runs of spaces."""
+    text = BOOKMARK_RE.sub("", raw)
+    text = _INVISIBLE_RE.sub("", text)
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII slug cut at a word boundary so keys never end mid-word."""
+    slug = _SLUG_SEP_RE.sub("-", _SLUG_DROP_RE.sub("", fold(text))).strip("-")
+    return cut_slug(slug, limit)
+
+
+def cut_slug(slug: str, limit: int) -> str:
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1]
+    # Only back off to a hyphen when one exists; a single long word is cut hard.
+    cut = cut[: cut.rfind("-")] if "-" in cut else cut[:limit]
+    return cut.strip("-")
+
+
+def strip_access(title: str) -> tuple[str, bool]:
+    """Remove a trailing '(Only open to accredited participants)'; report whether it was there."""
+    folded = fold(title)
+    match = ACCESS_TAIL_RE.search(folded)
+    # The clause is found in the folded text; cut the original at the same place, which
+    # is only safe when folding kept the length (it does for Latin script).
+    if match is None or not match.start() or len(folded) != len(title):
+        return tidy_title(title), False
+    return tidy_title(title[: match.start()]), True
+
+
+def tidy_title(title: str) -> str:
+    title = _COMMA_IN_QUOTE_RE.sub(r"\1", title)
+    return _TRAILING_COMMA_RE.sub("", title).strip()
+
+
+def split_leads(value: str) -> list[str]:
+    """'El Salvador and Mexico' -> ['El Salvador', 'Mexico']; keeps 'El Salvador - IOM' whole."""
+    # Protect countries whose names contain a connective ("Trinidad and Tobago").
+    protected: dict[str, str] = {}
+    folded = fold(value)
+    # fold() can change the length ("ß" -> "ss"); then offsets would not line up, so skip.
+    names = COMPOUND_NAMES if len(folded) == len(value) else ()
+    for name in names:
+        start = folded.find(name)
+        while start >= 0:
+            original = value[start : start + len(name)]
+            token = f"\x00{len(protected)}\x00"
+            protected[token] = original
+            value = value[:start] + token + value[start + len(name) :]
+            folded = fold(value)
+            if len(folded) != len(value):
+                break
+            start = folded.find(name)
+    parts = re.split(r"\s*[,;]\s*|\s+(?:and|y|e|&)\s+", value, flags=re.IGNORECASE)
+    leads = []
+    for part in parts:
+        for token, original in protected.items():
+            part = part.replace(token, original)
+        part = part.strip(" .")
+        if part:
+            leads.append(part)
+    return leads
+
+
+def recase(heading: str) -> str:
+    """Title-case an ALL-CAPS heading, keeping acronyms in parentheses and numerals."""
+    if any(c.islower() for c in heading):
+        return heading
+    words = []
+    for index, word in enumerate(heading.split(" ")):
+        bare = word.strip("()[]\"'\u201c\u201d,.:;")
+        if word.startswith("(") or _ROMAN_RE.fullmatch(bare) or re.search(r"\d", bare):
+            words.append(word)
+        elif index and fold(bare) in SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)

@@ -1,0 +1,98 @@
+"""Properties over arbitrary and generated input."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.agenda.importer import AgendaImportError, parse_agenda
+
+from .helpers import assert_nothing_lost
+
+# Fragments of the genre, so random documents often get past "no_days" and exercise the parser.
+FRAGMENTS = [
+    "MONDAY, 19 JUNE",
+    "martes 20 de junio",
+    "June 21",
+    "20-22 June, 2017",
+    "\t14:00 \u2013 14:15",
+    "9.00-9.30",
+    "All day",
+    "Durante la tarde",
+    "Venue: Room A",
+    "Lugar: Sala B",
+    "Note: x",
+    "[Leads: PPT]",
+    "[Lidera: El Salvador y M\u00e9xico]",
+    "\u00b7 Item:",
+    "\u00b7 Sub",
+    "o deep",
+    "Parallel meetings of the Network",
+    "END OF THE AGENDA",
+    "FIN DE LA AGENDA",
+    "Break",
+    "Almuerzo",
+    "(Only open to accredited participants)",
+    "[bookmark: OLE_LINK1]",
+    "",
+    "THEME: X",
+    "San Salvador, El Salvador",
+    "Meeting of the Group",
+    "DEPARTURE OF DELEGATIONS",
+    "31 June",
+    "\t",
+    "24:00 - 25:00 Bad",
+    'Workshop "W", (Only open to accredited participants)',
+]
+lines = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
+documents = st.lists(lines, max_size=40).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents, st.one_of(st.none(), st.integers(1900, 2100)))
+def test_any_text_parses_or_raises_agenda_import_error(text: str, year: int | None) -> None:
+    try:
+        result = parse_agenda(text, default_year=year)
+    except AgendaImportError as error:
+        assert error.reason in {"empty_document", "not_text", "no_days", "no_year"}
+        return
+    assert_nothing_lost(text, result)
+    keys = [s["key"] for s in result["sessions"]]
+    assert len(set(keys)) == len(keys)
+    assert parse_agenda(text, default_year=year) == result
+
+
+def generated_agenda(days: int = 5, per_day: int = 100) -> str:
+    rng = random.Random(7)
+    out = ["BIG MEETING", "Ciudad de M\u00e9xico, M\u00e9xico", "1-5 June, 2026", ""]
+    for day in range(days):
+        out += [
+            f"{['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'][day]}, {day + 1} JUNE",
+            "Meeting of the Plenary",
+            "Venue: Hall 1",
+        ]
+        for index in range(per_day):
+            minute = 8 * 60 + index * 5
+            start, end = (
+                f"{minute // 60:02d}:{minute % 60:02d}",
+                f"{(minute + 5) // 60:02d}:{(minute + 5) % 60:02d}",
+            )
+            out += [
+                f"\t{start} \u2013 {end}",
+                f"\tItem {index} on topic {rng.randint(0, 9)}",
+                "[Leads: PPT]",
+                "\u00b7 Sub item",
+                "",
+            ]
+    return "\n".join(out)
+
+
+def test_a_500_session_agenda_parses_completely() -> None:
+    text = generated_agenda()
+    result = parse_agenda(text)
+    assert result["stats"]["sessions"] == 500
+    assert result["stats"]["days"] == 5
+    assert result["event"]["timezone"] == "America/Mexico_City"
+    assert_nothing_lost(text, result)
