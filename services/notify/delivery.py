@@ -54,41 +54,69 @@ def deliver(r: redis.Redis, mailer: Mailer, config: dict, eid: str, nid: str,
         log.error("notice %s/%s vanished; nothing to send", eid, nid)
         return out
     notice = json.loads(raw)
-    todo = _claim(r, config, eid, nid, delegate_ids, out)
+    todo = _open(r, eid, nid, delegate_ids)
     if not todo:
         return out
     with r.pipeline(transaction=False) as pipe:
         for did in todo:
             pipe.hgetall(keys.recipient(eid, did))
-        pipe.hmget(keys.targets(eid, nid), todo)
+        pipe.hmget(keys.targets(eid, nid), list(todo))
         *people, pkeys = pipe.execute()
     title = meeting_title(r, eid, notice)
+    owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     records: dict[str, dict] = {}
+    claimed: list[str] = []
     try:
-        for did, person, pkey, attempts in zip(todo, people, pkeys, todo.values(), strict=True):
-            records[did] = _send_one(r, mailer, config, notice, eid, {"id": did, **person},
-                                     pkey, attempts, title, out)
+        for did, person, pkey in zip(todo, people, pkeys, strict=True):
+            # Claimed one by one, just before sending: a claim never outlives its send.
+            state = _claim_one(r, config, eid, nid, did, owner)
+            if state == "done":
+                r.hincrby(keys.suppressed(eid), nid)
+                continue
+            if state == "held":
+                out.held.append(did)
+                continue
+            claimed.append(did)
+            record = _send_one(r, mailer, config, notice, eid, {"id": did, **person}, pkey,
+                               todo[did], title, out)
+            if record["status"] == "sent":
+                records[did] = record  # only the reply text changes: written with the batch
+            else:  # a failure is written now, before its claim could lapse
+                _write(r, eid, nid, {did: record}, [did])
     finally:  # also when interrupted: what was decided is written, claims are let go
-        _write(r, eid, nid, records, todo)
+        _write(r, eid, nid, records, claimed)
     return out
 
 
-def _claim(r: redis.Redis, config: dict, eid: str, nid: str, dids: list[str],
-           out: Outcome) -> dict[str, int]:
-    """Skip recipients already done; claim the rest; return {delegate: attempt number}."""
+# Check and claim in one step: a recipient another worker has just finished is never claimed
+# again. KEYS: deliveries hash, claim key. ARGV: delegate, owner, ttl seconds.
+CLAIM_LUA = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local status = cjson.decode(raw)['status']
+  if status == 'sent' or status == 'failed' then return 'done' end
+end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', ARGV[3]) then return 'claimed' end
+return 'held'
+"""
+_scripts: dict[int, object] = {}
+
+
+def _claim_one(r: redis.Redis, config: dict, eid: str, nid: str, did: str, owner: str) -> str:
+    script = _scripts.get(id(r)) or _scripts.setdefault(id(r), r.register_script(CLAIM_LUA))
+    return script(keys=[keys.deliveries(eid, nid), keys.sending(eid, nid, did)],
+                  args=[did, owner, config["NOTIFY_CLAIM_S"]])
+
+
+def _open(r: redis.Redis, eid: str, nid: str, dids: list[str]) -> dict[str, int]:
+    """Skip recipients already done (cheap pre-check for the batch); {delegate: attempt}."""
     statuses = r.hmget(keys.deliveries(eid, nid), dids) if dids else []
     current = {d: json.loads(s) if s else {} for d, s in zip(dids, statuses, strict=True)}
-    open_ = [d for d in dids if current[d].get("status") not in FINAL]
+    open_ = {d: int(current[d].get("attempts", 0)) + 1 for d in dids
+             if current[d].get("status") not in FINAL}
     if len(open_) < len(dids):
         r.hincrby(keys.suppressed(eid), nid, len(dids) - len(open_))  # repeats not sent
-    owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    with r.pipeline(transaction=False) as pipe:
-        for did in open_:
-            pipe.set(keys.sending(eid, nid, did), owner, nx=True, ex=config["NOTIFY_CLAIM_S"])
-        won = pipe.execute()
-    out.held = [d for d, ok in zip(open_, won, strict=True) if not ok]
-    return {d: int(current[d].get("attempts", 0)) + 1
-            for d, ok in zip(open_, won, strict=True) if ok}
+    return open_
 
 
 def _send_one(r, mailer, config, notice, eid, person, pkey, attempts, title, out) -> dict:

@@ -28,16 +28,21 @@ def emit(r):
 
 @pytest.fixture
 def make_delegate(emit):
-    """A delegate known to notify (a ``registration.delegate.registered`` on the bus)."""
+    """A delegate known to notify: ``delegate.registered`` (with its e-mail) on the bus, or
+    ``delegate.updated`` with ``welcome=False`` for bulk fixtures."""
 
     def make(event_id: str, did: str, *, language: str = "en", delegation: str = "Honduras",
-             category: str = "member_country", name: str | None = None) -> dict:
+             category: str = "member_country", name: str | None = None,
+             welcome: bool = True) -> dict:
         delegate = {"id": did, "name": name or f"Delegate {did}",
                     "email": f"{did}.{event_id}@example.org", "delegation": delegation,
                     "category": category, "language": language, "accreditation": "pending",
                     "registered_at": bus.now_iso()}
-        emit(event_id, "registration.delegate.registered",
-             {"delegate": delegate, "access_link": f"http://x/events/{event_id}/me?token=t"})
+        if welcome:
+            emit(event_id, "registration.delegate.registered",
+                 {"delegate": delegate, "access_link": f"http://x/events/{event_id}/me?t=1"})
+        else:  # known to notify without a registration e-mail (bulk fixtures)
+            emit(event_id, "registration.delegate.updated", {"delegate": delegate})
         return delegate
 
     return make
