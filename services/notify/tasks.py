@@ -16,6 +16,7 @@ from shared.celery_app import MAX_TASK_DELAY_S
 from shared.store import connect
 
 log = logging.getLogger("podium.notify.tasks")
+PING = "podium.notify.ping"
 _state: dict[str, object] = {}
 _local = threading.local()  # one SMTP connection per pool thread/process, reused
 
@@ -58,6 +59,13 @@ def register(app: Celery) -> None:
         raise self.retry(args=(event_id, notice_id, out.retry),
                          countdown=backoff(self.request.retries,
                                            config["NOTIFY_RETRY_BASE_S"]))
+
+    @app.task(name=PING)
+    def ping(reply_key: str) -> None:
+        """A no-op that answers on a Redis list: the bench's Celery round-trip floor."""
+        r = _redis(app)
+        r.rpush(reply_key, "pong")
+        r.expire(reply_key, 60)
 
     @worker_ready.connect(weak=False)
     def resume(sender=None, **_kw) -> None:
