@@ -9,6 +9,7 @@ from datetime import datetime
 import redis
 
 from services.registration import keys
+from services.registration.gate import keys as gate_keys
 from services.registration.scripts import script
 from shared import bus
 from shared.keys import bus_stream, handled
@@ -36,7 +37,11 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
     """Apply one agenda event to the copy (idempotent: it sets values, never increments)."""
     eid = msg.event
     if msg.type == "agenda.event.updated":
-        r.set(keys.event(eid), json.dumps(msg.data))
+        with r.pipeline(transaction=True) as pipe:
+            pipe.set(keys.event(eid), json.dumps(msg.data))
+            # Door hours live in every offline bundle: a new version tells devices to fetch.
+            pipe.incr(gate_keys.bundle_version(eid))
+            pipe.execute()
         return
     data = msg.data
     version = int(data["version"])

@@ -27,6 +27,7 @@ else
   after, etype = (redis.call('SCARD', skey) == 0) and 'revoked' or 'approved', 'revoked'
 end
 redis.call('HSET', dkey, 'accreditation', after)
+mark_bundle(P, did)  -- also covers the sessions it may leave below
 local held = redis.call('SMEMBERS', skey)
 table.sort(held)
 local doc = cjson.encode(delegate_doc(P, did))

@@ -12,6 +12,22 @@ local function hgetall(key)
   return t
 end
 
+-- Tell the doors' offline bundle that what it says of a delegate changed (accreditation,
+-- details, confirmed seats): the next delta carries them. Keys as gate/keys.py names them;
+-- one INCR and one ZADD, inside the caller's atomic step.
+local function mark_bundle(P, did)
+  local v = redis.call('INCR', P .. 'gate:bundle-version')
+  redis.call('ZADD', P .. 'gate:bundle-dirty', v, did)
+  return v
+end
+
+-- The same for something every bundle carries whole (a session's window, the meeting).
+local function mark_bundle_change(P, member)
+  local v = redis.call('INCR', P .. 'gate:bundle-version')
+  redis.call('ZADD', P .. 'gate:bundle-changes', v, member)
+  return v
+end
+
 -- Move waitlisted delegates into free seats, first come first served.
 local function promote(P, sid, stream, event_id, request_id, at)
   local cap = tonumber(redis.call('HGET', P .. 'session:' .. sid, 'capacity') or '-1') or -1
@@ -23,6 +39,7 @@ local function promote(P, sid, stream, event_id, request_id, at)
     redis.call('ZREM', P .. 'waitlist:' .. sid, did)
     redis.call('ZADD', P .. 'confirmed:' .. sid, seq, did)
     redis.call('HSET', P .. 'mine:' .. did, sid, 'confirmed')
+    mark_bundle(P, did)
     emit(stream, 'registration.signup.promoted', event_id,
          {delegate = did, session = sid, state = 'confirmed'}, request_id, at)
     promoted[#promoted + 1] = did
