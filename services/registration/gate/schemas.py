@@ -57,6 +57,26 @@ class CorrectionSchema(Strict):
     reason = fields.String(required=True, validate=[validate.Length(1, 500), NO_CONTROL])
 
 
+class CorrectionOutSchema(ma.Schema):
+    at = fields.String()
+    by = fields.Dict(metadata={"description": "The organiser token's id and label."})
+    room = fields.String()
+    day = fields.String(metadata={"description": "The meeting's local day corrected."})
+    reason = fields.String()
+    before = fields.Integer()
+    after = fields.Integer()
+    forgotten = fields.Integer(metadata={"description": "People no longer recorded inside "
+                                                        "(a count of 0 clears the room)."})
+
+
+class RoomOccupancySchema(ma.Schema):
+    room = fields.String()
+    name = fields.String(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    inside = fields.Integer()
+    corrections = fields.List(fields.Nested(CorrectionOutSchema))
+
+
 class BatchSchema(Strict):
     scans = fields.List(fields.Nested(ScanSchema), required=True,
                         validate=validate.Length(1, 1000))

@@ -17,10 +17,12 @@ from services.registration.gate.schemas import (
     BatchAnswerSchema,
     BatchSchema,
     BundleQuerySchema,
+    CorrectionOutSchema,
     CorrectionSchema,
     DeviceOutSchema,
     DeviceSchema,
     OccupancySchema,
+    RoomOccupancySchema,
     ScanSchema,
     ScansQuerySchema,
 )
@@ -110,6 +112,7 @@ class Occupancy(MethodView):
 @blp.route("/events/<event>/gate/occupancy/<room>")
 class RoomOccupancy(MethodView):
     @roles("organiser")
+    @blp.response(200, RoomOccupancySchema)
     def get(self, event, room):
         """A room's count today and the organisers' corrections of it."""
         r = get_redis()
@@ -120,6 +123,7 @@ class RoomOccupancy(MethodView):
 
     @roles("organiser")
     @blp.arguments(CorrectionSchema)
+    @blp.response(200, CorrectionOutSchema)
     def post(self, data, event, room):
         """Correct a room's count after a head count (people left without scanning out).
 
