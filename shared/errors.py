@@ -15,6 +15,8 @@ import redis
 from flask import Flask, g, json
 from werkzeug.exceptions import HTTPException
 
+from shared.store import NotDurable
+
 PROBLEM_TYPE = "https://podium.example/problems/"
 log = logging.getLogger("podium.errors")
 
@@ -116,6 +118,11 @@ def _from_problem(error: Problem):
 
 
 def _from_redis(error: redis.RedisError):
+    if isinstance(error, NotDurable):
+        log.error("durable write not confirmed: %s", error)
+        return problem_response(503, "not_durable",
+                                "The change could not be confirmed on disk; retry it.",
+                                headers={"Retry-After": "1"})
     if isinstance(error, redis.ConnectionError | redis.TimeoutError | redis.BusyLoadingError):
         log.warning("redis unavailable: %s", error)
         return problem_response(503, "store_unavailable",

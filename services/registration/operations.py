@@ -12,7 +12,7 @@ import redis
 
 from services.registration import keys
 from services.registration.scripts import script
-from shared import bus
+from shared import bus, store
 from shared.auth import delegate_token
 from shared.errors import Problem
 from shared.keys import bus_stream
@@ -53,7 +53,7 @@ def get_meeting(r: redis.Redis, event_id: str) -> dict:
 
 
 def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secret: str,
-             by_organiser: bool) -> tuple[dict, bool]:
+             by_organiser: bool, durable: bool = False) -> tuple[dict, bool]:
     """Register a delegate; return (delegate, created). An existing e-mail is not re-created."""
     get_meeting(r, event_id)
     delegate_id = "d" + secrets.token_hex(8)
@@ -65,11 +65,11 @@ def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secr
     link = access_link(public_url, event_id, delegate_id, secret)
     event_data = {"delegate": {k: v for k, v in delegate.items() if k != "email_norm"},
                   "access_link": link}
-    result = script(r, "register")(
-        keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), norm, delegate_id, json.dumps(delegate),
-              int(time.time() * 1000), event_id, request_id_var.get() or "", bus.now_iso(),
-              json.dumps(event_data), "0" if by_organiser else "1"])
+    result = _write(r, "register", [bus_stream(event_id)],
+                    [keys.prefix(event_id), norm, delegate_id, json.dumps(delegate),
+                     int(time.time() * 1000), event_id, request_id_var.get() or "",
+                     bus.now_iso(), json.dumps(event_data), "0" if by_organiser else "1"],
+                    durable)
     if result[0] == "error":
         refuse(result[1])
     if result[0] == "exists":
@@ -91,10 +91,17 @@ def get_delegate(r: redis.Redis, event_id: str, delegate_id: str) -> dict:
     return data
 
 
-def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
-    result = script(r, "signup")(
-        keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)])
+def _write(r: redis.Redis, name: str, keys_: list[str], args: list, durable: bool):
+    """Run a write script; durable: answer only once WAITAOF confirms it is on disk."""
+    if not durable:
+        return script(r, name)(keys=keys_, args=args)
+    return store.durably(r, lambda pipe: script(r, name)(keys=keys_, args=args, client=pipe))
+
+
+def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
+            durable: bool = False) -> dict:
+    result = _write(r, "signup", [bus_stream(event_id)],
+                    [keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)], durable)
     if result[0] == "error":
         if result[1] == "conflict":
             refuse("conflict", {"conflicting_session": result[2]},

@@ -16,6 +16,7 @@ from services.registration.schemas import (
 from shared import auth
 from shared.auth import public, roles
 from shared.errors import Problem
+from shared.ratelimit import limit
 from shared.store import get_redis
 from shared.web import api_blueprint
 
@@ -25,6 +26,7 @@ blp = api_blueprint("delegates", __name__, "Delegates and their sessions.")
 @blp.route("/events/<event>/delegates")
 class Delegates(MethodView):
     @public
+    @limit("register", "300/60")  # per address and meeting; a delegation's NAT must fit
     @blp.arguments(RegisterSchema)
     @blp.response(201, DelegateSchema)
     def post(self, data, event):
@@ -34,7 +36,8 @@ class Delegates(MethodView):
                             and principal.event == event)
         delegate, created = ops.register(
             get_redis(), event, data, public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
-            secret=current_app.config["SECRET_KEY"], by_organiser=by_organiser)
+            secret=current_app.config["SECRET_KEY"], by_organiser=by_organiser,
+            durable=current_app.config["DURABLE_WRITES"])
         if not created:
             raise Problem(409, "already_registered",
                           "This e-mail address is already registered for this meeting.")
@@ -64,7 +67,8 @@ class Signups(MethodView):
     @blp.response(201, SignupResultSchema)
     def post(self, data, event, delegate_id):
         """Sign up for a session: a seat, or the waitlist when it is full."""
-        result = ops.sign_up(get_redis(), event, delegate_id, data["session"])
+        result = ops.sign_up(get_redis(), event, delegate_id, data["session"],
+                             durable=current_app.config["DURABLE_WRITES"])
         return result, 201 if result["new"] else 200
 
 
