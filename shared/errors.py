@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from shared.store import NotDurable
 
 PROBLEM_TYPE = "https://podium.example/problems/"
+PROBLEM_MIMETYPE = "application/problem+json"
 log = logging.getLogger("podium.errors")
 
 # Default reason codes for plain HTTP errors, so every body has one.
@@ -85,7 +86,7 @@ def problem_response(status: int, reason: str, detail: str, **kwargs: Any):
     headers = kwargs.pop("headers", None) or {}
     body = problem_body(status, reason, detail, **kwargs)
     response = Flask.response_class(json.dumps(body), status=status,
-                                    mimetype="application/problem+json")
+                                    mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers)
     return response
 
