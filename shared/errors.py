@@ -137,6 +137,15 @@ def _from_redis(error: redis.RedisError):
     return _from_unexpected(error)
 
 
+def _from_recursion(error: RecursionError):
+    # json.loads recurses once per nesting level: a body nested 100,000 deep is bad input.
+    from flask import request
+
+    if request.is_json and request.content_length:
+        return problem_response(400, "bad_request", "The JSON body is nested too deeply.")
+    return _from_unexpected(error)
+
+
 def _from_unexpected(error: Exception):
     log.exception("unhandled error")
     return problem_response(500, "internal_error", "Something went wrong on our side.")
@@ -147,4 +156,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Problem, _from_problem)
     app.register_error_handler(HTTPException, _from_http)
     app.register_error_handler(redis.RedisError, _from_redis)
+    app.register_error_handler(RecursionError, _from_recursion)
     app.register_error_handler(Exception, _from_unexpected)
