@@ -1,1 +1,1 @@
-"""Podium's benchmarks: ``make bench`` (``python -m bench``) runs every ``*_bench.py``."""
+"""Benchmarks: each reports ratios to a floor measured in the same run."""

@@ -94,3 +94,8 @@ def delegation(event_id: str, name: str) -> str:
 def rooms(event_id: str) -> str:
     """Hash room id -> JSON room (name, fire-safety capacity), copied from the agenda."""
     return meeting(event_id, "reg", "rooms")
+
+
+def focal_points(event_id: str) -> str:
+    """Hash delegation -> delegate id of its focal point (who may list its members)."""
+    return meeting(event_id, "reg", "focal")
