@@ -3,12 +3,11 @@
 Figures: RSS of each service under gunicorn against the floor app's RSS under the same
 config; Redis bytes per delegate at 50,000 delegates against a bare hash per delegate;
 sign-ups/s (spread over 20 sessions) and agenda reads/s at 1,000 .. 100,000 delegates,
-each against the HTTP+script or HTTP floor. Door scans join when the gate service exists.
+each against the HTTP+script or HTTP floor. Door scans at 100,000 delegates: gate_bench.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -114,9 +113,6 @@ def _growth(r, agenda_url, registration_url, sessions, sizes, quick, floors) -> 
                                seconds)
         rows.append(row(f"agenda JSON reads/s at {n:,} delegates", read.rps, json_floor.rps,
                         "req/s"))
-    if importlib.util.find_spec("services.gate") is None:
-        rows.append(row("door scans/s at 1,000..100,000 delegates: waits on the gate "
-                        "service (issue 5)", None, None, "req/s"))
     return rows
 
 
