@@ -21,6 +21,11 @@ def nonces(event_id: str, utc_day: int) -> str:
     return _k(event_id, "nonces", str(utc_day))
 
 
+def scan_rate(event_id: str, device: str) -> str:
+    """Counter of one device's scans in the current rate-limit window (expires with it)."""
+    return _k(event_id, "rate", device)
+
+
 def scans(event_id: str) -> str:
     """Stream of every scan, allowed or denied, for the organisers' live view."""
     return _k(event_id, "scans")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from services.registration.badges.token import Badge, BadToken, check
 from services.registration.gate import keys
 from services.registration.gate.occupancy import local_day
 from shared import keys as shared_keys
+from shared import ratelimit
 from shared.errors import Problem
 
 _SCAN = Path(__file__).parent / "lua" / "scan.lua"
@@ -63,9 +65,12 @@ def _iso(epoch: float) -> str:
         "+00:00", "Z")
 
 
-def _run(r: redis.Redis, event_id: str, device: Device, req: dict,
-         now: float) -> tuple[str, str]:
-    """('new' or 'dup', the answer as JSON text), or Problem for a misdirected scan."""
+def _run(r: redis.Redis, event_id: str, device: Device, req: dict, now: float,
+         rate: tuple[int, int] | None = None) -> tuple[str, str]:
+    """('new' or 'dup', the answer as JSON text), or Problem for a misdirected scan.
+
+    ``rate`` (count, seconds) limits this device's scans, counted inside the scan script.
+    """
     token = req["token"]
     try:
         badge = _verified(r, event_id, token)
@@ -82,14 +87,17 @@ def _run(r: redis.Redis, event_id: str, device: Device, req: dict,
               reg_keys.accreditation(event_id, delegate), reg_keys.rooms(event_id),
               reg_keys.event(event_id), reg_keys.sessions(event_id),
               keys.nonces(event_id, utc_day - 1), keys.nonces(event_id, utc_day + 1),
-              shared_keys.tokens_of(event_id)],
+              shared_keys.tokens_of(event_id), keys.scan_rate(event_id, device.id)],
         args=[reg_keys.prefix(event_id), device.id, req["nonce"], int(when), pre, kid, serial,
               delegate, req.get("session") or "", req.get("room") or "", req["direction"],
               ",".join(device.rooms), _iso(when), str(token)[:16], device.token_digest,
               # A day's nonces live until its last offline upload can arrive; a day's
               # presence as long (an upload from that day still lands in it).
-              (utc_day + 2 + UPLOAD_DAYS) * DAY, int(when) + (UPLOAD_DAYS + 2) * DAY])
+              (utc_day + 2 + UPLOAD_DAYS) * DAY, int(when) + (UPLOAD_DAYS + 2) * DAY,
+              rate[0] if rate else 0, rate[1] * 1000 if rate else 0])
     if result[0] == "error":
+        if result[1] == "rate_limited":
+            raise ratelimit.refusal(max(1, math.ceil(int(result[2]) / 1000)))
         status, detail = _ERRORS[result[1]]
         headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
         raise Problem(status, result[1], detail, headers=headers)
@@ -104,10 +112,11 @@ def scan(r: redis.Redis, event_id: str, device: Device, req: dict, now: float) -
     return answer
 
 
-def scan_json(r: redis.Redis, event_id: str, device: Device, req: dict, now: float) -> str:
+def scan_json(r: redis.Redis, event_id: str, device: Device, req: dict, now: float,
+              rate: tuple[int, int] | None = None) -> str:
     """:func:`scan`'s answer as JSON text: the door's hot path skips a decode and re-encode
     (the script already encoded it; ``duplicate`` is added to the object's end)."""
-    kind, encoded = _run(r, event_id, device, req, now)
+    kind, encoded = _run(r, event_id, device, req, now, rate)
     return encoded[:-1] + (',"duplicate":true}' if kind == "dup" else ',"duplicate":false}')
 
 

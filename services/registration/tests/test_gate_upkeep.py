@@ -251,3 +251,33 @@ def test_a_revoked_door_is_refused_at_once_and_records_nothing(registration, r, 
     assert len(registration.get(f"{API}{event}/gate/scans", org).json()["scans"]) == 1
     inside = registration.get(f"{API}{event}/gate/occupancy", org).json()
     assert {o["room"]: o["inside"] for o in inside}["hall"] == 1
+
+
+@pytest.fixture
+def limited_registration(suite_env):
+    from conftest import LiveServer
+    from services.registration.app import create_app
+
+    server = LiveServer(create_app({"REDIS_URL": suite_env["REDIS_URL"], "TESTING": True,
+                                    "LOG_LEVEL": "ERROR", "RATE_LIMIT_SCAN": "3/60"}))
+    yield server
+    server.stop()
+
+
+def test_a_flooding_device_is_limited_inside_the_scan_step(limited_registration, registration,
+                                                           r, meeting):
+    event, org = meeting
+    did = gs.register(registration, org, event)
+    gs.accredit(registration, org, event, did)
+    token = gs.badge(registration, org, event, did)
+    flood, calm = gs.device(registration, org, event), gs.device(registration, org, event)
+    answers = [gs.scan(limited_registration, flood, event, token, session="plenary")
+               for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["reason"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert len(registration.get(f"{API}{event}/gate/scans", org).json()["scans"]) == 3
+    other = gs.scan(limited_registration, calm, event, token, session="plenary")
+    assert other.status_code == 200  # each device has its own window

@@ -6,16 +6,27 @@
 -- The order of the checks is the contract shared with gate/offline.py (same data, same answer).
 -- KEYS: nonces (the scan's UTC day), scans, presence (local day), occupancy (local day),
 --       signing_keys, revoked, badge, delegate, accreditation, rooms, event, sessions,
---       nonces (day before), nonces (day after), tokens_of
+--       nonces (day before), nonces (day after), tokens_of, device rate window
 -- ARGV: P, device, nonce, now, pre_reason, kid, serial, delegate, session, room, direction,
 --       device_rooms (comma list, '' = all), scanned_at (ISO), token_hint, token_digest,
---       nonces_expire_at, day_expire_at
+--       nonces_expire_at, day_expire_at, rate_count (0 = no limit), rate_window_ms
 -- Session keys are built from P (the registration prefix), as the registration scripts do:
 -- a room scan only learns its session here. They share the meeting's hash slot.
 local P, device, nonce = ARGV[1], ARGV[2], ARGV[3]
 -- The caller's token may come from a per-process cache: this is where revocation bites.
 if ARGV[15] ~= '' and redis.call('SISMEMBER', KEYS[15], ARGV[15]) == 0 then
   return {'error', 'invalid_token'}
+end
+-- Per-device flood guard (shared/ratelimit.py's fixed window, RATE_LIMIT_SCAN), counted here
+-- rather than in a round trip of its own; a refused scan records nothing.
+if ARGV[18] ~= '0' then
+  local n = redis.call('INCR', KEYS[16])
+  local ttl = redis.call('PTTL', KEYS[16])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[16], ARGV[19])
+    ttl = tonumber(ARGV[19])
+  end
+  if n > tonumber(ARGV[18]) then return {'error', 'rate_limited', ttl} end
 end
 -- A retry without scanned_at may fall either side of midnight: look one day either way.
 local nonce_field = device .. ':' .. nonce
