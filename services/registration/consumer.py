@@ -62,8 +62,10 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
 
 
 def _report_new_conflicts(r: redis.Redis, eid: str, msg: bus.Message, data: dict) -> None:
-    """A moved session may now collide with another of a delegate's sessions: say so."""
-    moved = [c["session"] for c in data["changes"] if "moved_time" in c["labels"]]
+    """A session that moved, or came back after a cancellation, may now collide with another
+    of a delegate's sessions (sign-ups ignore cancelled sessions): say so, drop no one."""
+    moved = [c["session"] for c in data["changes"]
+             if {"moved_time", "reinstated", "added"} & set(c["labels"])]
     found = []
     for sid in moved:
         s = r.hgetall(keys.session(eid, sid))

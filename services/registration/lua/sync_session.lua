@@ -10,5 +10,8 @@ end
 redis.call('SADD', P .. 'sessions', sid)
 mark_bundle_change(P, 'session:' .. sid)
 local promoted = {}
-if f['status'] ~= 'cancelled' then promoted = promote(P, sid, stream, ARGV[4], ARGV[5], ARGV[6]) end
+if f['status'] ~= 'cancelled' then
+  drop_uncovered(P, sid, stream, ARGV[4], ARGV[5], ARGV[6])
+  promoted = promote(P, sid, stream, ARGV[4], ARGV[5], ARGV[6])
+end
 return cjson.encode(promoted)
