@@ -111,6 +111,30 @@ def _sessions(r: redis.Redis, event_id: str, rooms: tuple[str, ...]) -> dict[str
     return out
 
 
+def _for_rooms(entries: dict[str, dict | None], sessions: dict[str, dict],
+               full: bool) -> tuple[dict[str, dict | None], list[str]]:
+    """Keep only holders who could enter a session in the device's rooms.
+
+    A door bound to rooms learns nothing of delegates who can never pass it. When one of its
+    sessions is open to every badge, every holder is needed. In a delta, a holder who no
+    longer qualifies is listed in ``dropped`` so the device forgets them.
+    """
+    live = [s for s in sessions.values() if s.get("status") != "cancelled"]
+    if any(s.get("access") != "accredited" and not s.get("requires_signup") for s in live):
+        return entries, []
+    slugs = {s.get("accreditation") for s in live if s.get("access") == "accredited"}
+    ids = set(sessions)
+
+    def qualifies(entry: dict) -> bool:
+        return entry["accreditation"] == "approved" and (
+            "general" in entry["scopes"] or bool(slugs & set(entry["scopes"]))
+        ) or bool(ids & set(entry["signed_up"]))
+
+    kept = {s: e for s, e in entries.items() if e is None or qualifies(e)}
+    dropped = [] if full else [s for s in entries if s not in kept]
+    return kept, dropped
+
+
 def build(r: redis.Redis, event_id: str, device: str, rooms: tuple[str, ...],
           since: int | None, secret_key: str) -> dict:
     """The bundle for one device: a delta after ``since``, or everything."""
@@ -120,6 +144,10 @@ def build(r: redis.Redis, event_id: str, device: str, rooms: tuple[str, ...],
         full = since > version  # a version this store never gave: start again
     if full:
         version, entries = _everything(r, event_id)
+    sessions = _sessions(r, event_id, rooms)
+    dropped: list[str] = []
+    if rooms:
+        entries, dropped = _for_rooms(entries, sessions, full)
     event = json.loads(r.get(reg_keys.event(event_id)) or "{}")
     room_docs = {k: json.loads(v) for k, v in r.hgetall(reg_keys.rooms(event_id)).items()
                  if not rooms or k in rooms}
@@ -131,9 +159,10 @@ def build(r: redis.Redis, event_id: str, device: str, rooms: tuple[str, ...],
         "keys": {k["kid"]: k["public_key"] for k in signing.public_keys(r, event_id)},
         "rooms": {k: {"name": v.get("name"), "capacity": v.get("capacity")}
                   for k, v in room_docs.items()},
-        "sessions": _sessions(r, event_id, rooms),
+        "sessions": sessions,
         "badges": {s: e for s in sorted(entries, key=int) if (e := entries[s]) is not None},
         "revoked": sorted((s for s, e in entries.items() if e is None), key=int),
+        "dropped": sorted(dropped, key=int),
     }
     kid = signing.active_kid(r, event_id, secret_key)
     signature = signing.private_key(r, event_id, kid, secret_key).sign(canonical(doc))

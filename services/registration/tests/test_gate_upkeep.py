@@ -281,3 +281,26 @@ def test_a_flooding_device_is_limited_inside_the_scan_step(limited_registration,
     assert len(registration.get(f"{API}{event}/gate/scans", org).json()["scans"]) == 3
     other = gs.scan(limited_registration, calm, event, token, session="plenary")
     assert other.status_code == 200  # each device has its own window
+
+
+def test_a_door_bound_to_a_restricted_room_learns_only_of_who_may_enter(
+        agenda, registration, r, meeting):
+    """Review finding: a device bound to one room was given every badge holder's details."""
+    event, org = meeting
+    inside, other = (gs.register(registration, org, event, name=n) for n in ("Inside", "Other"))
+    gs.accredit(registration, org, event, inside, scopes=("trafficking",))
+    gs.accredit(registration, org, event, other, scopes=("press",))
+    serials = {did: str(parse(gs.badge(registration, org, event, did))[0].serial)
+               for did in (inside, other)}
+    door = gs.device(registration, org, event, rooms=["small"])  # the restricted workshop
+    full = _bundle(registration, event, door)
+    assert set(full["badges"]) == {serials[inside]}
+    assert _bundle(registration, event, gs.device(registration, org, event))["badges"].keys() \
+        == set(serials.values()), "a door for every room still knows everybody"
+
+    gs.revoke(registration, org, event, inside)
+    delta = _bundle(registration, event, door, full["version"])
+    assert delta["dropped"] == [serials[inside]] and delta["badges"] == {}
+    from services.registration.gate.offline import merge
+
+    assert merge(full, delta)["badges"] == {}
