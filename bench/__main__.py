@@ -119,11 +119,11 @@ def run(names: list[str], quick: bool) -> list[dict]:
     return rows
 
 
-def missing(rows: list[dict], names: list[str]) -> list[dict]:
-    """A MISSING row for each expected figure of a module that ran but did not produce it."""
+def missing(rows: list[dict], names: list[str] | None) -> list[dict]:
+    """A MISSING row for each expected figure not produced (``names``: only these modules)."""
     out = []
     for what, module, pattern in EXPECTED:
-        if module in names and not any(r.get("module") == module
+        if (names is None or module in names) and not any(r.get("module") == module
                                        and re.search(pattern, r["figure"]) for r in rows):
             out.append({"figure": f"MISSING: {what}", "podium": None, "floor": None,
                         "ratio": None, "unit": "", "module": module})
@@ -142,7 +142,7 @@ def table(result: dict) -> str:
     m = result["machine"]
     lines = [f"Podium benchmarks {result['started']} ({'quick' if result['quick'] else 'full'})",
              f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
-             f"Python {m['python']}, {m['redis']}, {m['os']}", ""]
+             f"Python {m['python']}, {m['redis']}, {m['os']}, load: {m.get('load', '?')}", ""]
     head = ("figure", "Podium", "floor", "ratio", "unit")
     cells, module = [head], None
     for r in result["rows"]:
@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     for item in rows:
         order.setdefault(item["module"], len(order))
     # Stable sort: each MISSING row goes after its module's rows.
-    rows = sorted(rows + missing(rows, names), key=lambda x: order.get(x["module"], len(order)))
+    rows += missing(rows, None if only is None else names)
+    rows = sorted(rows, key=lambda x: order.get(x["module"], len(order)))
     result = {"started": started, "quick": args.quick, "machine": machine(), "rows": rows}
     print(table(result))
     if old:
