@@ -32,7 +32,7 @@ from shared.keys import bus_stream
 from shared.store import connect
 from tests.faults import soak_checks as check
 
-pytestmark = pytest.mark.soak
+pytestmark = [pytest.mark.soak, pytest.mark.timeout(600)]  # the suite default is 300 s
 API = "/api/v1/events/"
 SECONDS = float(os.environ.get("SOAK_SECONDS", "240"))
 DELEGATES, CLIENTS = 48, 8
