@@ -1,14 +1,15 @@
 """Memory of each service, Redis bytes per delegate, and how costs grow with delegates.
 
-Figures: RSS of each service under gunicorn against the floor app's RSS under the same
-config; Redis bytes per delegate at 50,000 delegates against a bare hash per delegate;
-sign-ups/s (spread over 20 sessions) and agenda reads/s at 1,000 .. 100,000 delegates,
-each against the HTTP+script or HTTP floor. Door scans at 100,000 delegates: gate_bench.
+Figures: RSS of each service under gunicorn, of the bus consumers and of the notify worker,
+against the floor app's RSS under the same gunicorn config; Redis bytes per delegate at
+50,000 delegates against a bare hash per delegate; and growth from 1,000 to 100,000
+delegates: Redis bytes per delegate, sign-ups/s (a fixed sample of fresh delegates spread
+over 20 sessions, against the sign-up floor) and agenda reads/s (against the HTTP floor).
+Door scans at 100,000 vs 1,000 delegates: gate_bench; fan-out cost per recipient: notify_bench.
 """
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 
 from bench import common
@@ -18,7 +19,6 @@ from services.registration import operations as rops
 from shared.auth import create_token, delegate_token
 from shared.config import DEV_SECRET
 
-CONNECTIONS = 64
 MiB = 2**20
 
 
@@ -53,18 +53,6 @@ def _bytes_per_delegate(r, event: str, n: int) -> tuple[float, float]:
     return podium, floor
 
 
-def _signups(url: str, event: str, ids: list[str], sessions: list[str]) -> list[list]:
-    """Per connection, distinct delegates signing up, spread over every session."""
-    per: list[list] = [[] for _ in range(CONNECTIONS)]
-    for k, did in enumerate(ids):
-        token = delegate_token(DEV_SECRET, event, did)
-        body = json.dumps({"session": sessions[k % len(sessions)]}).encode()
-        per[k % CONNECTIONS].append((
-            "POST", f"/api/v1/events/{event}/delegates/{did}/sessions",
-            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, body))
-    return per
-
-
 def main(quick: bool = False) -> list[dict]:
     floors = common.floors()
     sizes = (1000, 10_000) if quick else (1000, 10_000, 100_000)
@@ -72,8 +60,15 @@ def main(quick: bool = False) -> list[dict]:
     rows: list[dict] = []
     with common.valkey() as kv:
         r, env = kv.client, {"REDIS_URL": kv.url}
-        consumer = common.spawn("registration-consumer", [
-            str(common.BIN / "podium"), "consume", "registration", "--name", "bench"], env)
+        helpers = {name: common.spawn(name, args, env) for name, args in (
+            ("registration consumer", [str(common.BIN / "podium"), "consume", "registration",
+                                       "--name", "bench"]),
+            ("notify consumer", [str(common.BIN / "podium"), "consume", "notify", "--name",
+                                 "bench"]),
+            ("notify Celery worker (-c 2)", [str(common.BIN / "celery"), "-A",
+                                            "services.notify.worker", "worker", "-c", "2",
+                                            "--loglevel", "WARNING", "--without-gossip",
+                                            "--without-mingle", "--without-heartbeat"]))}
         try:
             with common.service("agenda", kv.url) as agenda, \
                     common.service("registration", kv.url) as registration, \
@@ -83,6 +78,9 @@ def main(quick: bool = False) -> list[dict]:
                                   ("notify", notify)):
                     rows.append(row(f"memory of the {name} service (2 workers)",
                                     srv.rss() / MiB, floor_rss / MiB, "MiB"))
+                for name, proc in helpers.items():  # up and idle by now: they started first
+                    rows.append(row(f"memory of the {name}", common.tree_rss(proc.pid) / MiB,
+                                    floor_rss / MiB, "MiB"))
                 for event in ("bench-bytes", "bench-grow"):
                     sessions = common.publish_meeting(
                         agenda.url, create_token(r, event, "organiser"), event)
@@ -93,24 +91,35 @@ def main(quick: bool = False) -> list[dict]:
                                 "bytes"))
                 rows += _growth(r, agenda.url, registration.url, sessions, sizes, quick, floors)
         finally:
-            consumer.terminate()
-            consumer.wait(15)
+            for proc in helpers.values():
+                proc.terminate()
+                proc.wait(15)
     return rows
 
 
 def _growth(r, agenda_url, registration_url, sessions, sizes, quick, floors) -> list[dict]:
+    """At each size, the same sample of fresh delegates signs up once, and the agenda is read.
+
+    The sample is the same size at every step, so only the meeting's size changes.
+    """
     event, done, rows = "bench-grow", 0, []
-    script_floor, json_floor = floors.http_script(quick), floors.http_json(quick)
+    sample = min(floors.signup_count(quick), sizes[0])
+    signup_floor, json_floor = floors.signups(quick), floors.http_json(quick)
     seconds = floors.duration(quick)
     for n in sizes:
+        before = r.info("memory")["used_memory"]
         ids = _register(r, event, done, n)
+        rows.append(row(f"Redis bytes per delegate, delegates {done + 1:,}..{n:,}",
+                        (r.info("memory")["used_memory"] - before) / len(ids), None, "bytes"))
         done = n
-        load = common.python_load(registration_url, _signups(registration_url, event, ids,
-                                                             sessions), seconds)
+        per = floors.signup_requests(
+            ids[-sample:], sessions, lambda d: f"/api/v1/events/{event}/delegates/{d}/sessions",
+            lambda d: delegate_token(DEV_SECRET, event, d))
+        load = common.python_load(registration_url, per, 600, once=True)
         rows.append(row(f"sign-ups/s spread over {len(sessions)} sessions at {n:,} delegates",
-                        load.rps, script_floor.rps, "req/s"))
-        read = common.get_load(f"{agenda_url}/api/v1/events/{event}/agenda", CONNECTIONS,
-                               seconds)
+                        load.rps, signup_floor.rps, "req/s"))
+        read = common.get_load(f"{agenda_url}/api/v1/events/{event}/agenda",
+                               floors.CONNECTIONS, seconds)
         rows.append(row(f"agenda JSON reads/s at {n:,} delegates", read.rps, json_floor.rps,
                         "req/s"))
     return rows
