@@ -11,8 +11,9 @@ from shared.web import create_base_app
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app, api = create_base_app("podium.agenda", "Podium agenda", test_config)
-    from services.agenda.views import drafts, published
+    from services.agenda.views import drafts, pages, published
 
     api.register_blueprint(drafts.blp)
     api.register_blueprint(published.blp)
+    pages.init_app(app)
     return app
