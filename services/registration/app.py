@@ -11,7 +11,8 @@ from shared.web import create_base_app
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app, api = create_base_app("podium.registration", "Podium registration", test_config)
-    from services.registration.views import delegates
+    from services.registration.views import delegates, pages
 
     api.register_blueprint(delegates.blp)
+    pages.init_app(app)
     return app

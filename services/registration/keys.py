@@ -94,3 +94,8 @@ def delegation(event_id: str, name: str) -> str:
 def rooms(event_id: str) -> str:
     """Hash room id -> JSON room (name, fire-safety capacity), copied from the agenda."""
     return meeting(event_id, "reg", "rooms")
+
+
+def seen(event_id: str, delegate_id: str) -> str:
+    """Hash session -> sequence a delegate last saw on their page ('version' -> agenda version)."""
+    return meeting(event_id, "reg", "seen", delegate_id)

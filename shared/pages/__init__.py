@@ -7,10 +7,19 @@ common layout (``layout.html``), the shared assets under ``/assets/`` and the ``
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request, send_from_directory
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+)
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import public
@@ -65,7 +74,23 @@ def assets(filename: str) -> Response:
     return response
 
 
+def _html_errors(response: Response) -> Response:
+    """A person who opened a page gets an error page, not a JSON problem document."""
+    if response.mimetype != "application/problem+json" or request.path.startswith(
+            ("/api/", "/assets/", "/health", "/ready", "/openapi", "/docs")):
+        return response
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return response
+    problem = json.loads(response.get_data())
+    page = make_response(render_template("error.html", problem=problem), response.status_code)
+    for name in ("WWW-Authenticate", "Retry-After", "X-Request-Id"):
+        if name in response.headers:
+            page.headers[name] = response.headers[name]
+    return page
+
+
 def _headers(response: Response) -> Response:
+    response = _html_errors(response)
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", CSP)
         # Delegate pages carry a personal token in their URL: never send it elsewhere.

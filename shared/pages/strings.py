@@ -45,6 +45,33 @@ EN = {
     "publish_title": "Publish", "publish_note": "Note for delegates (what changed and why)",
     "publish_button": "Publish the draft", "published_ok": "Published version {n}.",
     "versions_title": "Versions and their changelogs", "no_changes": "No changes.",
+    "register_title": "Register", "register_help": "We will e-mail you a personal link to "
+    "your page, where you choose sessions and find your badge.",
+    "r_name": "Full name", "r_email": "E-mail address", "r_delegation": "Delegation",
+    "r_category": "Category", "r_language": "Language for e-mails",
+    "register_button": "Register",
+    "cat_member_country": "Member country", "cat_observer_organisation": "Observer organisation",
+    "cat_civil_society": "Civil society", "cat_technical_secretariat": "Technical secretariat",
+    "cat_press": "Press", "cat_other": "Other",
+    "registered_title": "Check your e-mail",
+    "registered_text": "We sent a personal link to {email}. Open it to choose your sessions. "
+                       "If this address was already registered, use the link from the first "
+                       "e-mail.",
+    "error_401": "This page needs your personal link: open it from the e-mail we sent you.",
+    "back_start": "Back to the start page",
+    "accreditation": "Accreditation", "acc_pending": "pending", "acc_approved": "approved",
+    "acc_rejected": "rejected", "acc_revoked": "revoked",
+    "msg_conflict": "You are already in “{title}” at the same time. Leave it first.",
+    "msg_waitlisted": "This session is full: you are number {n} on its waitlist.",
+    "msg_left": "Done: you left the session.", "msg_confirmed": "Done: you have a seat.",
+    "changes_for_you": "{n} session(s) changed since your last visit.",
+    "see_changes": "See what changed in the agenda",
+    "my_agenda": "My agenda", "no_sessions_yet": "You have not chosen any session yet.",
+    "changed_recently": "Changed since your last visit",
+    "waitlist_position": "Waitlist: number {n}", "state_confirmed": "Seat confirmed",
+    "leave": "Leave", "all_sessions": "Sessions you can join",
+    "seats": "{taken} of {capacity} seats taken", "full_waiting": "Full; {n} on the waitlist.",
+    "join_waitlist": "Join the waitlist", "sign_up": "Sign up",
 }
 
 ES = {
@@ -92,6 +119,34 @@ ES = {
     "publish_title": "Publicar", "publish_note": "Nota para los delegados (qué cambió y por qué)",
     "publish_button": "Publicar el borrador", "published_ok": "Versión {n} publicada.",
     "versions_title": "Versiones y sus cambios", "no_changes": "Sin cambios.",
+    "register_title": "Inscripción", "register_help": "Le enviaremos por correo un enlace "
+    "personal a su página, donde elegirá sesiones y encontrará su gafete.",
+    "r_name": "Nombre completo", "r_email": "Correo electrónico", "r_delegation": "Delegación",
+    "r_category": "Categoría", "r_language": "Idioma de los correos",
+    "register_button": "Inscribirse",
+    "cat_member_country": "País miembro", "cat_observer_organisation": "Organización observadora",
+    "cat_civil_society": "Sociedad civil", "cat_technical_secretariat": "Secretaría técnica",
+    "cat_press": "Prensa", "cat_other": "Otra",
+    "registered_title": "Revise su correo",
+    "registered_text": "Enviamos un enlace personal a {email}. Ábralo para elegir sus sesiones. "
+                       "Si esta dirección ya estaba inscrita, use el enlace del primer correo.",
+    "error_401": "Esta página necesita su enlace personal: ábralo desde el correo que le "
+                 "enviamos.",
+    "back_start": "Volver al inicio",
+    "accreditation": "Acreditación", "acc_pending": "pendiente", "acc_approved": "aprobada",
+    "acc_rejected": "rechazada", "acc_revoked": "revocada",
+    "msg_conflict": "Ya está en «{title}» a la misma hora. Déjela primero.",
+    "msg_waitlisted": "Esta sesión está llena: usted es el número {n} en la lista de espera.",
+    "msg_left": "Listo: dejó la sesión.", "msg_confirmed": "Listo: tiene un lugar.",
+    "changes_for_you": "{n} sesión(es) cambiaron desde su última visita.",
+    "see_changes": "Ver qué cambió en la agenda",
+    "my_agenda": "Mi agenda", "no_sessions_yet": "Todavía no eligió ninguna sesión.",
+    "changed_recently": "Cambió desde su última visita",
+    "waitlist_position": "Lista de espera: número {n}", "state_confirmed": "Lugar confirmado",
+    "leave": "Dejar", "all_sessions": "Sesiones a las que puede unirse",
+    "seats": "{taken} de {capacity} lugares ocupados",
+    "full_waiting": "Llena; {n} en lista de espera.",
+    "join_waitlist": "Unirse a la lista de espera", "sign_up": "Inscribirse en la sesión",
 }
 
 STRINGS = {"en": EN, "es": ES}
