@@ -73,3 +73,41 @@ def mailcatcher(host: str, port: int, directory: str) -> None:
     from podium.mailcatcher import serve
 
     serve(host, port, directory)
+
+
+@main.group()
+def agenda() -> None:
+    """Meeting agendas."""
+
+
+@agenda.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--event", "event_id", required=True, help="Meeting id, e.g. rcm-2017.")
+@click.option("--publish", is_flag=True, help="Publish the imported draft as a new version.")
+@click.option("--note", default="", help="Note for the published version.")
+def agenda_import(path: str, event_id: str, publish: bool, note: str) -> None:
+    """Import an agenda document (.txt or .docx) into a meeting's draft."""
+    from pathlib import Path
+
+    from services.agenda import importing
+    from services.agenda import operations as ops
+    from shared.errors import Problem
+
+    r = connect(load()["REDIS_URL"])
+    file = Path(path)
+    if file.stat().st_size > importing.MAX_DOCUMENT_BYTES:
+        raise click.ClickException(importing.too_large().detail)
+    try:
+        text = importing.document_text(file.read_bytes(), file.name)
+        report = importing.import_text(r, event_id, text)
+    except Problem as exc:
+        raise click.ClickException(f"{exc.reason}: {exc.detail}") from exc
+    click.echo(f"Imported {report['sessions']} sessions over {len(report['days'])} days "
+               f"({report['days'][0]} to {report['days'][-1]}), "
+               f"{len(report['rooms'])} rooms into the draft of {event_id}.")
+    for warning in report["warnings"]:
+        click.echo(f"  line {warning['line']}: {warning['message']}")
+    if publish:
+        version = ops.publish(r, event_id, note)
+        click.echo(f"Published version {version['version']} "
+                   f"({len(version['changes'])} changes).")

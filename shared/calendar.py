@@ -16,8 +16,12 @@ def uid(event_id: str, session_id: str) -> str:
 
 
 def calendar(event: dict, sessions: list[dict], *, method: str | None = None,
-             name: str | None = None) -> Calendar:
-    """A calendar of sessions (each with ``starts_at``/``ends_at`` and ``sequence``)."""
+             name: str | None = None, stamp: datetime | None = None) -> Calendar:
+    """A calendar of sessions (each with ``starts_at``/``ends_at`` and ``sequence``).
+
+    ``stamp`` fixes DTSTAMP (e.g. to the publication time) so the same agenda version
+    always serialises to the same bytes and can be cached and ETagged.
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -28,18 +32,19 @@ def calendar(event: dict, sessions: list[dict], *, method: str | None = None,
     cal.add("x-wr-timezone", event["timezone"])
     cal.add_component(Timezone.from_tzid(event["timezone"]))
     for session in sessions:
-        cal.add_component(vevent(event, session, cancelled=method == "CANCEL"))
+        cal.add_component(vevent(event, session, cancelled=method == "CANCEL", stamp=stamp))
     return cal
 
 
-def vevent(event: dict, session: dict, *, cancelled: bool = False) -> Event:
+def vevent(event: dict, session: dict, *, cancelled: bool = False,
+           stamp: datetime | None = None) -> Event:
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(event["timezone"])
     item = Event()
     item.add("uid", uid(event["id"], session["id"]))
     item.add("sequence", int(session.get("sequence") or 0))
-    item.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+    item.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0))
     item.add("summary", session["title"])
     if session.get("part_of_day") == "all_day":
         day = date.fromisoformat(str(session["day"]))

@@ -28,6 +28,11 @@ def published(event_id: str) -> str:
     return meeting(event_id, "agenda", "published")
 
 
+def published_stamp(event_id: str) -> str:
+    """Stamp of the current published version (cache key and ETag base for readers)."""
+    return meeting(event_id, "agenda", "published-stamp")
+
+
 def version(event_id: str, number: int) -> str:
     """JSON snapshot of one published version with its changelog."""
     return meeting(event_id, "agenda", "version", str(number))

@@ -259,6 +259,9 @@ def publish(r: redis.Redis, eid: str, note: str) -> dict:
             pipe.multi()
             pipe.set(keys.version(eid, version["version"]), _dumps(version))
             pipe.set(keys.published(eid), version["version"])
+            # Readers key their caches and ETags on this stamp: one GET tells them if the
+            # agenda they hold is still the published one.
+            pipe.set(keys.published_stamp(eid), version_stamp(version))
             bus.add(pipe, eid, "agenda.published", _published_event(version))
             try:
                 pipe.execute()
@@ -275,15 +278,28 @@ def _build_version(r: redis.Redis, eid: str, note: str) -> dict:
     sessions = [enrich(s, event, rooms) for s in list_sessions(r, eid)]
     changes = changelog.diff(previous, {s["id"]: s for s in sessions})
     moved = {c["session"] for c in changes if changelog.calendar_changed(c)}
+    graves = {t["id"]: t for t in (get_version(r, eid, number).get("tombstones", [])
+                                   if number else [])}
     for s in sessions:
-        before = previous.get(s["id"])
-        s["sequence"] = 0 if before is None else before["sequence"] + (s["id"] in moved)
+        before = previous.get(s["id"]) or graves.get(s["id"])
+        s["sequence"] = 0 if before is None else before["sequence"] + (
+            s["id"] in moved or s["id"] not in previous)
+    removed = [{**previous[c["session"]], "status": "cancelled",
+                "sequence": previous[c["session"]]["sequence"] + 1}
+               for c in changes if c["labels"] == ["removed"]]
+    # A removed session stays in calendar exports as CANCELLED (tombstone), so a client
+    # that subscribed before the removal deletes the entry instead of keeping it forever.
+    live = {s["id"] for s in sessions}
+    tombstones = [t for t in graves.values() if t["id"] not in live] + removed
     return {"version": number + 1, "note": note, "published_at": bus.now_iso(),
             "event": event, "rooms": list(rooms.values()), "sessions": sessions,
-            "changes": changes, "removed": [
-                {**previous[c["session"]], "status": "cancelled",
-                 "sequence": previous[c["session"]]["sequence"] + 1}
-                for c in changes if c["labels"] == ["removed"]]}
+            "changes": changes, "removed": removed,
+            "tombstones": sorted(tombstones, key=sort_key)}
+
+
+def version_stamp(version: dict) -> str:
+    """Identifies one published version's content (number plus when it was published)."""
+    return f"{version['version']}.{etag_of(version['published_at'])[:8]}"
 
 
 def _published_event(version: dict) -> dict:

@@ -1,17 +1,20 @@
-"""Publishing versions, and reading the published agenda (public)."""
+"""Publishing versions, and reading the published agenda and its exports (public)."""
 
 from __future__ import annotations
 
-from flask import Response, json, request
+import marshmallow as ma
+from flask import Response, request
 from flask.views import MethodView
 
+from services.agenda import exports
 from services.agenda import operations as ops
 from services.agenda.schemas import AgendaQuerySchema, PublishSchema
 from shared.auth import public, roles
+from shared.errors import Problem
 from shared.store import get_redis
 from shared.web import api_blueprint
 
-blp = api_blueprint("published", __name__, "Published versions of the agenda.")
+blp = api_blueprint("published", __name__, "Published versions of the agenda and exports.")
 
 
 @blp.route("/events/<event>/publish")
@@ -44,35 +47,71 @@ class Version(MethodView):
         return ops.get_version(get_redis(), event, number)
 
 
+def serve(event: str, fmt: str, filters: tuple = ()) -> Response:
+    """Answer from the per-version cache; a matching If-None-Match costs one Redis GET."""
+    r = get_redis()
+    stamp = exports.stamp(r, event)
+    tag = exports.etag(stamp, fmt, filters)
+    headers = {"Cache-Control": "no-cache"}
+    if request.if_none_match.contains_weak(tag[1:-1]):
+        return Response(status=304, headers={"ETag": tag, **headers})
+    out = exports.render(r, event, stamp, fmt, filters)
+    return Response(out.body, mimetype=out.mimetype, headers={"ETag": out.etag, **headers})
+
+
+_QUERY = AgendaQuerySchema(unknown=ma.EXCLUDE)
+
+
+def _filters() -> tuple:
+    """The validated filters as a hashable cache key.
+
+    Parsed by hand rather than with ``@blp.arguments``: the unfiltered read is the hot path
+    (every delegate's app polls it) and should cost no more than the ETag comparison.
+    """
+    if not request.args:
+        return ()
+    try:
+        loaded = _QUERY.load(request.args)
+    except ma.ValidationError as exc:
+        raise Problem(422, "invalid_input", "The request has invalid filters: " + ", ".join(
+            sorted(exc.normalized_messages())), errors=exc.normalized_messages()) from exc
+    return tuple(sorted((k, str(v)) for k, v in loaded.items()))
+
+
 @blp.route("/events/<event>/agenda")
 class Agenda(MethodView):
     @public
-    @blp.arguments(AgendaQuerySchema, location="query", as_kwargs=True)
+    @blp.doc(parameters=[{"in": "query", "name": name, "required": False,
+                          "schema": {"type": "string"}}
+                         for name in ("day", "room", "kind", "meeting")])
     @blp.response(200)
-    def get(self, event, **filters):
+    def get(self, event):
         """Read the published agenda by day (filters: day, room, kind, meeting)."""
-        version = ops.get_version(get_redis(), event)
-        etag = f'"v{version["version"]}-{ops.etag_of(sorted(request.args.items()))}"'
-        if etag in request.if_none_match.as_set(True) or request.if_none_match.contains_raw(
-                etag):
-            return Response(status=304, headers={"ETag": etag})
-        sessions = [s for s in version["sessions"] if _matches(s, filters)]
-        days: dict[str, list] = {}
-        for s in sessions:
-            days.setdefault(s["day"], []).append(s)
-        body = {"event": version["event"], "version": version["version"],
-                "published_at": version["published_at"], "rooms": version["rooms"],
-                "days": [{"day": d, "sessions": ss} for d, ss in days.items()]}
-        return Response(json.dumps(body), mimetype="application/json",
-                        headers={"ETag": etag, "Cache-Control": "no-cache"})
+        return serve(event, "agenda", _filters())
 
 
-def _matches(session: dict, filters: dict) -> bool:
-    if "day" in filters and session["day"] != str(filters["day"]):
-        return False
-    if "room" in filters and session.get("room") != filters["room"]:
-        return False
-    if "kind" in filters and session.get("kind") != filters["kind"]:
-        return False
-    return not ("meeting" in filters and filters["meeting"].lower() not in (
-        session.get("meeting") or "").lower())
+@blp.route("/events/<event>/agenda.ics")
+class AgendaCalendar(MethodView):
+    @public
+    @blp.response(200, content_type="text/calendar")
+    def get(self, event):
+        """The published agenda as iCalendar (stable UIDs, SEQUENCE per change)."""
+        return serve(event, "ics")
+
+
+@blp.route("/events/<event>/schedule.xml")
+class ScheduleXml(MethodView):
+    @public
+    @blp.response(200, content_type="application/xml")
+    def get(self, event):
+        """The published agenda in the frab/C3VOC schedule.xml format."""
+        return serve(event, "xml")
+
+
+@blp.route("/events/<event>/schedule.json")
+class ScheduleJson(MethodView):
+    @public
+    @blp.response(200)
+    def get(self, event):
+        """The published agenda in the frab/C3VOC schedule.json format."""
+        return serve(event, "frab-json")
