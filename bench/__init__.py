@@ -1,0 +1,1 @@
+"""Benchmarks: each reports ratios to a floor measured in the same run."""

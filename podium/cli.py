@@ -56,6 +56,34 @@ def consume(service: str, name: str | None) -> None:
     bus.run_forever(consumer)
 
 
+@main.group()
+def gate() -> None:
+    """Door checks without the network."""
+
+
+@gate.command("verify")
+@click.option("--bundle", "bundle_file", required=True, type=click.File("r"),
+              help="An offline bundle saved from /gate/offline-bundle.")
+@click.option("--session", "target", required=True, help="Session (or room) at this door.")
+@click.option("--direction", type=click.Choice(["in", "out"]), default="in")
+@click.option("--at", "at", type=float, default=None, help="Epoch seconds (default: now).")
+@click.argument("token")
+def gate_verify(bundle_file, target: str, direction: str, at: float | None, token: str) -> None:
+    """Decide a scanned TOKEN from a bundle alone, as the server would; exit 1 on deny."""
+    import json
+    import time
+
+    from services.registration.gate import offline
+
+    try:
+        bundle = offline.verify_bundle(json.load(bundle_file))
+    except (offline.BundleError, ValueError) as exc:
+        raise click.ClickException(f"unusable bundle: {exc}") from exc
+    answer = offline.decide(bundle, token, target, direction, time.time() if at is None else at)
+    click.echo(json.dumps(answer, ensure_ascii=False))
+    sys.exit(0 if answer["decision"] == "allow" else 1)
+
+
 @main.command()
 def run() -> None:
     """Start the whole suite locally (what ``make run`` does)."""

@@ -1,0 +1,1 @@
+"""Badges: Ed25519-signed QR tokens, their keys (rotation, retirement) and printable sheets."""

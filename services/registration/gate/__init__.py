@@ -1,0 +1,1 @@
+"""Door checks: gatekeeper devices, atomic scans, occupancy, and the offline bundle."""
