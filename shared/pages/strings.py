@@ -72,6 +72,25 @@ EN = {
     "leave": "Leave", "all_sessions": "Sessions you can join",
     "seats": "{taken} of {capacity} seats taken", "full_waiting": "Full; {n} on the waitlist.",
     "join_waitlist": "Join the waitlist", "sign_up": "Sign up",
+    "door_title": "Door check", "allow": "ALLOW", "deny": "DENY",
+    "door_offline": "Offline: deciding from the offline bundle",
+    "door_online": "Online", "door_queued": "{n} scan(s) waiting to upload",
+    "door_no_code": "No QR code found in that photo.",
+    "camera_error": "The camera could not be opened; type the code or use a photo.",
+    "inside": "Inside now", "choose_target": "Session or room", "session": "Session",
+    "ok_allow": "Welcome", "direction": "Direction", "door_in": "Entry", "door_out": "Exit",
+    "camera": "Camera", "camera_start": "Start the camera", "camera_stop": "Stop the camera",
+    "typed_code": "Type the code", "badge_code": "Badge code", "check": "Check",
+    "photo": "Photo of a badge", "photo_help": "Take or choose a photo of the QR code",
+    "next": "Next",
+    "reason_not_accredited": "Not accredited", "reason_wrong_session":
+        "Accreditation does not cover this session",
+    "reason_not_registered": "Not signed up for this session",
+    "reason_outside_time_window": "Not open at this time",
+    "reason_already_inside": "Already inside", "reason_room_full": "The room is full",
+    "reason_revoked": "Badge revoked", "reason_bad_signature": "Not a valid badge",
+    "reason_unknown_key": "Badge from an unknown key",
+    "reason_not_inside": "Not inside", "reason_unknown_session": "Choose a session or room",
 }
 
 ES = {
@@ -147,6 +166,25 @@ ES = {
     "seats": "{taken} de {capacity} lugares ocupados",
     "full_waiting": "Llena; {n} en lista de espera.",
     "join_waitlist": "Unirse a la lista de espera", "sign_up": "Inscribirse en la sesión",
+    "door_title": "Control de acceso", "allow": "PERMITIDO", "deny": "DENEGADO",
+    "door_offline": "Sin conexión: se decide con el paquete sin conexión",
+    "door_online": "En línea", "door_queued": "{n} lectura(s) por subir",
+    "door_no_code": "No se encontró un código QR en la foto.",
+    "camera_error": "No se pudo abrir la cámara; escriba el código o use una foto.",
+    "inside": "Dentro ahora", "choose_target": "Sesión o sala", "session": "Sesión",
+    "ok_allow": "Bienvenido/a", "direction": "Sentido", "door_in": "Entrada", "door_out": "Salida",
+    "camera": "Cámara", "camera_start": "Encender la cámara", "camera_stop": "Apagar la cámara",
+    "typed_code": "Escribir el código", "badge_code": "Código del gafete", "check": "Verificar",
+    "photo": "Foto de un gafete", "photo_help": "Tome o elija una foto del código QR",
+    "next": "Siguiente",
+    "reason_not_accredited": "No acreditado/a", "reason_wrong_session":
+        "La acreditación no cubre esta sesión",
+    "reason_not_registered": "No inscrito/a en esta sesión",
+    "reason_outside_time_window": "No está abierta a esta hora",
+    "reason_already_inside": "Ya está dentro", "reason_room_full": "La sala está llena",
+    "reason_revoked": "Gafete revocado", "reason_bad_signature": "No es un gafete válido",
+    "reason_unknown_key": "Gafete de una clave desconocida",
+    "reason_not_inside": "No está dentro", "reason_unknown_session": "Elija una sesión o sala",
 }
 
 STRINGS = {"en": EN, "es": ES}

@@ -75,13 +75,32 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):
+def playwright(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path, args=FLAGS)
-        yield instance
+        yield p
+
+
+@pytest.fixture(scope="session")
+def launch(playwright, chromium_path):
+    """Start a Chromium with the standard flags plus ``extra`` (closed at the session's end)."""
+    started = []
+
+    def start(*extra: str):
+        instance = playwright.chromium.launch(executable_path=chromium_path,
+                                              args=[*FLAGS, *extra])
+        started.append(instance)
+        return instance
+
+    yield start
+    for instance in started:
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def browser(launch):
+    return launch()
 
 
 @pytest.fixture

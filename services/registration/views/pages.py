@@ -109,6 +109,13 @@ def leave(event: str):
     return _me(event, {"kind": "ok", "session": sid, "state": "left"}, 200)
 
 
+@bp.get("/events/<event>/door")
+@public
+def door(event: str):
+    """The door page (no private data in it: its script signs the gatekeeper in)."""
+    return render_template("door.html", event=ops.get_meeting(get_redis(), event))
+
+
 def init_app(app: Flask) -> None:
     pages.init_app(app, TEMPLATES)
     app.register_blueprint(bp)
