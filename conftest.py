@@ -118,7 +118,9 @@ def suite_env(redis_url, smtp_server) -> dict[str, str]:
     _box, smtp_port = smtp_server
     env = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_FAULT")}
     env.update(REDIS_URL=redis_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
-               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+               # Short retry delays and claims, so fault tests finish in seconds.
+               NOTIFY_RETRY_BASE_S="0.2", NOTIFY_MAX_RETRIES="4", NOTIFY_CLAIM_S="3")
     return env
 
 

@@ -23,6 +23,10 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "SMTP_PASSWORD": ("", str),
     "SMTP_TIMEOUT": (10.0, float),
     "MAIL_FROM": ("Podium <noreply@podium.localhost>", str),
+    "NOTIFY_BATCH": (200, int),  # recipients per delivery task (one task per batch)
+    "NOTIFY_RETRY_BASE_S": (2.0, float),  # first retry delay; doubles each time, with jitter
+    "NOTIFY_MAX_RETRIES": (8, int),  # then the dead-letter list
+    "NOTIFY_CLAIM_S": (60, int),  # how long a worker's claim on one recipient lives
     "AGENDA_PORT": (8001, int),
     "REGISTRATION_PORT": (8002, int),
     "NOTIFY_PORT": (8003, int),

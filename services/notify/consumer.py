@@ -7,15 +7,15 @@ import json
 import redis
 from celery import Celery
 
-from services.notify import keys, planner
-from services.notify.tasks import BATCH, DELIVER
+from services.notify import dispatch, keys, planner
 from shared import bus
 
 
 def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bus.Consumer:
+    batch = celery.conf.podium["NOTIFY_BATCH"]
+
     def enqueue(event_id: str, notice_id: str, delegate_ids: list[str]) -> None:
-        for i in range(0, len(delegate_ids), BATCH):
-            celery.send_task(DELIVER, args=(event_id, notice_id, delegate_ids[i:i + BATCH]))
+        dispatch.enqueue(celery, batch, event_id, notice_id, delegate_ids)
 
     def handle(msg: bus.Message) -> None:
         if msg.type == "agenda.event.updated":

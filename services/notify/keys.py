@@ -51,3 +51,33 @@ def event(event_id: str) -> str:
 def suppressed(event_id: str) -> str:
     """Hash notice -> how many repeated deliveries were recognised and not sent."""
     return meeting(event_id, "notify", "suppressed")
+
+
+def delegates(event_id: str) -> str:
+    """Set of every delegate id notify knows (the 'everybody' audience)."""
+    return meeting(event_id, "notify", "delegates")
+
+
+def delegation(event_id: str, name: str) -> str:
+    """Set of the delegate ids of one delegation."""
+    return meeting(event_id, "notify", "delegation", name)
+
+
+def category(event_id: str, name: str) -> str:
+    """Set of the delegate ids of one category (member_country, observer, ...)."""
+    return meeting(event_id, "notify", "category", name)
+
+
+def sessions(event_id: str) -> str:
+    """Hash session -> JSON (title, times, room) from the last published agenda."""
+    return meeting(event_id, "notify", "sessions")
+
+
+def targets(event_id: str, notice_id: str) -> str:
+    """Hash delegate -> key of the notice's payload meant for them (payloads are shared)."""
+    return meeting(event_id, "notify", "targets", notice_id)
+
+
+def open_notices(event_id: str) -> str:
+    """Set of notice ids with deliveries not yet final (a restarted worker sweeps these)."""
+    return meeting(event_id, "notify", "open")

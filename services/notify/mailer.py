@@ -1,26 +1,47 @@
-"""SMTP delivery over one reused connection, with clear temporary/permanent outcomes."""
+"""SMTP delivery over one reused connection, with clear temporary/permanent outcomes.
+
+The one moment that decides "sent" is the server reading the final ``.`` of DATA. ``send``
+calls ``commit()`` (which records the delivery) just before writing that dot, so a worker
+killed at any point either has not completed the message (the server drops it, nothing is
+recorded, it is sent again) or has it recorded (never sent again). What is left is the few
+microseconds between the record and the write of five bytes, instead of the whole round trip
+of the server's reply.
+"""
 
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
-from dataclasses import dataclass
-from email.message import EmailMessage
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 
 class TemporaryFailure(Exception):
     """4xx reply, refused or dropped connection: try again later."""
 
+    committed = False
+
 
 class PermanentFailure(Exception):
     """5xx reply for this recipient: do not try again."""
+
+    committed = False
+
+
+def _failure(code: int, reply: bytes | str, committed: bool = False) -> Exception:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    exc = (PermanentFailure if code >= 500 else TemporaryFailure)(f"{code} {text}")
+    exc.committed = committed
+    return exc
 
 
 @dataclass
 class Mailer:
     config: dict[str, Any]
     _smtp: smtplib.SMTP | None = None
+    _options: list[str] = field(default_factory=list)
 
     def _connect(self) -> smtplib.SMTP:
         c = self.config
@@ -32,29 +53,58 @@ class Mailer:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
             if c["SMTP_TLS"] == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
+        # We write the body and the final dot separately (see send): without TCP_NODELAY,
+        # Nagle's algorithm holds the dot until the body is acknowledged (~40 ms each time).
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if c.get("SMTP_USER"):
             smtp.login(c["SMTP_USER"], c["SMTP_PASSWORD"])
+        smtp.ehlo_or_helo_if_needed()
+        # Our parts are 8bit UTF-8; say so to servers that understand it.
+        self._options = ["BODY=8BITMIME"] if smtp.has_extn("8bitmime") else []
         return smtp
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, sender: str, recipient: str, data: bytes,
+             commit: Callable[[], None] = lambda: None) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
+        committed = False
         try:
             if self._smtp is None:
                 self._smtp = self._connect()
-            self._smtp.send_message(message)
-            return "250 OK"
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()))
-            self.close()
-            raise (PermanentFailure if code >= 500 else TemporaryFailure)(
-                f"{code} {reply.decode(errors='replace')}") from exc
-        except smtplib.SMTPResponseException as exc:
-            self.close()
-            raise (PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure)(
-                f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from exc
+            smtp = self._smtp
+            code, reply = smtp.mail(sender, self._options)
+            if code != 250:
+                raise _failure(code, reply)
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                raise _failure(code, reply)
+            code, reply = smtp.docmd("data")
+            if code != 354:
+                raise _failure(code, reply)
+            body = smtplib._quote_periods(data)
+            smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+            commit()
+            committed = True
+            smtp.send(b".\r\n")
+            code, reply = smtp.getreply()
+            if code != 250:
+                raise _failure(code, reply, committed)
+            return f"{code} {reply.decode(errors='replace')}"
+        except (TemporaryFailure, PermanentFailure):
+            self._reset()
+            raise
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise TemporaryFailure(f"connection: {exc}") from exc
+            failure = TemporaryFailure(f"connection: {exc}")
+            failure.committed = committed
+            raise failure from exc
+
+    def _reset(self) -> None:
+        """After a refused recipient the connection stays usable: RSET, keep it."""
+        try:
+            if self._smtp is not None and self._smtp.rset()[0] != 250:
+                self.close()
+        except (smtplib.SMTPException, OSError):
+            self.close()
 
     def close(self) -> None:
         if self._smtp is not None:

@@ -1,18 +1,29 @@
-"""Turn bus events into notices: who must be told what (the consumer side of notify)."""
+"""Turn bus events into notices: who must be told what (the consumer side of notify).
+
+Every notice id is derived from the event that caused it (the delegate id, the published
+version or the bus entry id), and notices are written with NX, so an event delivered twice
+plans the same notice twice and the second plan changes nothing.
+"""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+import time
+from collections.abc import Callable
 
 import redis
 
-from services.notify import keys
+from services.notify import changes, directory, keys
 from shared import bus
 
 GROUP = "notify"
 TYPES = (
     "registration.delegate.registered",
+    "registration.delegate.updated",
+    "registration.access_link.sent",
+    "registration.accreditation.approved",
+    "registration.accreditation.rejected",
+    "registration.accreditation.revoked",
     "registration.signup.confirmed",
     "registration.signup.waitlisted",
     "registration.signup.promoted",
@@ -20,66 +31,80 @@ TYPES = (
     "registration.signup.conflict",
     "agenda.published",
 )
+Enqueue = Callable[[str, str, list[str]], None]
 
 
-def plan(r: redis.Redis, msg: bus.Message, enqueue) -> None:
+def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue) -> None:
     """Record what this event means for notices; ``enqueue(event, notice_id, ids)`` sends."""
-    eid, data = msg.event, msg.data
-    if msg.type == "registration.delegate.registered":
-        d = data["delegate"]
-        r.hset(keys.recipient(eid, d["id"]), mapping={
-            "name": d["name"], "email": d["email"], "language": d.get("language", "en")})
-        notice_id = f"reg-{d['id']}"
-        _store_notice(r, eid, notice_id, "registration", {d["id"]: {
-            "access_link": data.get("access_link", "")}})
-        enqueue(eid, notice_id, [d["id"]])
-    elif msg.type.startswith("registration.signup."):
-        state = msg.type.rsplit(".", 1)[-1]
-        did, sid = data["delegate"], data["session"]
-        if state in ("confirmed", "waitlisted", "promoted"):
-            r.hset(keys.participants(eid, sid), did, data.get("state", state))
-        elif state == "cancelled":
-            r.hdel(keys.participants(eid, sid), did)
-    elif msg.type == "agenda.published":
-        _plan_changes(r, eid, msg, enqueue)
-
-
-def _plan_changes(r: redis.Redis, eid: str, msg: bus.Message, enqueue) -> None:
-    """One notice per published version; each affected delegate gets ALL their changes once."""
-    data = msg.data
-    by_session = {s["id"]: s for s in [*data["sessions"], *data.get("removed", [])]}
-    per_delegate: dict[str, list] = defaultdict(list)
-    for change in data["changes"]:
-        if change["labels"] == ["added"]:
-            continue
-        sid = change["session"]
-        for did, state in r.hgetall(keys.participants(eid, sid)).items():
-            per_delegate[did].append({"change": change, "session": by_session.get(sid),
-                                      "state": state})
-    if not per_delegate:
+    eid, data, kind = msg.event, msg.data, msg.type
+    if kind == "agenda.published":
+        _plan_changes(r, eid, data, enqueue)
         return
-    notice_id = f"chg-v{data['version']}"
-    _store_notice(r, eid, notice_id, "change", dict(per_delegate),
-                  extra={"version": data["version"], "note": data.get("note", ""),
-                         "event": data["event"]})
-    enqueue(eid, notice_id, sorted(per_delegate))
+    if isinstance(data.get("delegate"), dict):
+        directory.upsert(r, eid, data["delegate"])
+    did = directory.delegate_id(data.get("delegate", ""))
+    if kind == "registration.delegate.registered":
+        _one(r, eid, f"reg-{did}", "registration", did,
+             {"access_link": data.get("access_link", "")}, enqueue)
+    elif kind == "registration.access_link.sent":
+        _one(r, eid, f"link-{msg.id}", "access_link", did,
+             {"access_link": data.get("access_link", "")}, enqueue)
+    elif kind.startswith("registration.accreditation."):
+        _one(r, eid, f"acc-{msg.id}", "accreditation_" + kind.rsplit(".", 1)[-1], did,
+             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or ""}, enqueue)
+    elif kind.startswith("registration.signup."):
+        _plan_signup(r, eid, msg, did, enqueue)
 
 
-def _store_notice(r: redis.Redis, eid: str, notice_id: str, kind: str, recipients: dict,
-                  extra: dict | None = None) -> None:
-    """Write the notice once (NX): a re-delivered event finds it and changes nothing."""
+def _plan_signup(r: redis.Redis, eid: str, msg: bus.Message, did: str,
+                 enqueue: Enqueue) -> None:
+    data, state = msg.data, msg.type.rsplit(".", 1)[-1]
+    sid = str(data.get("session", ""))
+    payload = {"session": directory.session(r, eid, sid), "position": data.get("position")}
+    if state == "conflict":
+        payload["conflicting_title"] = data.get("conflicting_title") or ""
+        _one(r, eid, f"su-{msg.id}", "conflict", did, payload, enqueue)
+        return
+    if state == "cancelled":
+        directory.set_participation(r, eid, sid, did, None)
+        if data.get("reason") == "accreditation_revoked":  # a delegate's own leave needs no mail
+            _one(r, eid, f"su-{msg.id}", "signup_removed", did, payload, enqueue)
+        return
+    directory.set_participation(r, eid, sid, did, data.get("state") or state)
+    _one(r, eid, f"su-{msg.id}", f"signup_{state}", did, payload, enqueue)
+
+
+def _one(r: redis.Redis, eid: str, nid: str, kind: str, did: str, payload: dict,
+         enqueue: Enqueue) -> None:
+    store_notice(r, eid, nid, kind, {"p": payload}, {did: "p"})
+    enqueue(eid, nid, [did])
+
+
+def _plan_changes(r: redis.Redis, eid: str, data: dict, enqueue: Enqueue) -> None:
+    """One notice per published version; each affected delegate gets ALL their changes once."""
+    payloads, targets = changes.plan(r, eid, data)
+    if targets:
+        store_notice(r, eid, f"chg-v{data['version']}", "change", payloads, targets,
+                     extra={"version": data["version"], "note": data.get("note", ""),
+                            "event": data["event"]})
+    # After planning: the stored copy is the "before" of the next version.
+    directory.store_sessions(r, eid, [*data["sessions"], *data.get("removed", [])])
+    if targets:
+        enqueue(eid, f"chg-v{data['version']}", sorted(targets))
+
+
+def store_notice(r: redis.Redis, eid: str, notice_id: str, kind: str, payloads: dict,
+                 targets: dict[str, str], extra: dict | None = None) -> None:
+    """Write the notice once: everything is NX or a rewrite of the same values, so a
+    re-delivered event (or a crash half-way) leaves one notice and never resets a status."""
     doc = {"id": notice_id, "kind": kind, "created_at": bus.now_iso(),
-           "recipients": recipients, **(extra or {})}
+           "payloads": payloads, "count": len(targets), **(extra or {})}
+    queued = json.dumps({"status": "queued", "attempts": 0})
     with r.pipeline(transaction=True) as pipe:
         pipe.set(keys.notice(eid, notice_id), json.dumps(doc, ensure_ascii=False), nx=True)
-        pipe.zadd(keys.notices(eid), {notice_id: _score()}, nx=True)
-        for did in recipients:
-            pipe.hsetnx(keys.deliveries(eid, notice_id), did,
-                        json.dumps({"status": "queued", "attempts": 0}))
+        pipe.zadd(keys.notices(eid), {notice_id: time.time()}, nx=True)
+        pipe.sadd(keys.open_notices(eid), notice_id)
+        pipe.hset(keys.targets(eid, notice_id), mapping=targets)
+        for did in targets:
+            pipe.hsetnx(keys.deliveries(eid, notice_id), did, queued)
         pipe.execute()
-
-
-def _score() -> float:
-    import time
-
-    return time.time()

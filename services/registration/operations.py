@@ -28,6 +28,9 @@ REFUSALS = {
     "conflict": (409, "You are already in a session at the same time."),
     "not_signed_up": (404, "You are not signed up for this session."),
     "delegation_full": (409, "Your delegation has reached its quota of delegates."),
+    "not_found": (404, "No such delegate."),
+    "invalid_transition": (409, "This accreditation decision does not apply to the "
+                                "delegate's current accreditation."),
 }
 
 
@@ -67,7 +70,8 @@ def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secr
                   "access_link": link}
     result = script(r, "register")(
         keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), norm, delegate_id, json.dumps(delegate),
+        args=[keys.prefix(event_id), norm, delegate_id,
+              json.dumps({k: v for k, v in delegate.items() if k != "id"}),
               int(time.time() * 1000), event_id, request_id_var.get() or "", bus.now_iso(),
               json.dumps(event_data), "0" if by_organiser else "1"])
     if result[0] == "error":
@@ -87,8 +91,45 @@ def get_delegate(r: redis.Redis, event_id: str, delegate_id: str) -> dict:
     if not data:
         raise Problem(404, "not_found", "No such delegate.")
     data.pop("email_norm", None)
+    data["id"] = delegate_id
     data["scopes"] = sorted(r.smembers(keys.accreditation(event_id, delegate_id)))
     return data
+
+
+def update_delegate(r: redis.Redis, event_id: str, delegate_id: str, changes: dict) -> dict:
+    """Change a delegate's own details (name, language); the bus hears of it in the same step."""
+    result = script(r, "update_delegate")(
+        keys=[bus_stream(event_id)],
+        args=[keys.prefix(event_id), delegate_id, json.dumps(changes), *_ctx(event_id)])
+    if result[0] == "error":
+        refuse(result[1])
+    return get_delegate(r, event_id, delegate_id)
+
+
+def send_access_link(r: redis.Redis, event_id: str, email: str, *, public_url: str,
+                     secret: str) -> None:
+    """Send a delegate's link again; an unknown address gets the same silence as a known one."""
+    delegate_id = r.hget(keys.emails(event_id), normalise_email(email))
+    if delegate_id is None:
+        return
+    delegate = get_delegate(r, event_id, delegate_id)
+    delegate.pop("scopes", None)
+    with r.pipeline(transaction=True) as pipe:
+        bus.add(pipe, event_id, "registration.access_link.sent", {
+            "delegate": delegate,
+            "access_link": access_link(public_url, event_id, delegate_id, secret)})
+        pipe.execute()
+
+
+def get_settings(r: redis.Redis, event_id: str) -> dict:
+    stored = r.hgetall(keys.settings(event_id))
+    return {"self_registration": stored.get("self_registration", "open"),
+            "signups": stored.get("signups", "open")}
+
+
+def put_settings(r: redis.Redis, event_id: str, settings: dict) -> dict:
+    r.hset(keys.settings(event_id), mapping=settings)
+    return get_settings(r, event_id)
 
 
 def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:

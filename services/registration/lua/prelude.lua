@@ -29,3 +29,21 @@ local function promote(P, sid, stream, event_id, request_id, at)
   end
   return promoted
 end
+
+-- A delegate as other services see it (the normalised e-mail stays inside).
+local function delegate_doc(P, did)
+  local d = hgetall(P .. 'delegate:' .. did)
+  d['email_norm'] = nil
+  d['id'] = did
+  return d
+end
+
+-- Whether an accreditation (status and scope set) covers a restricted session's slug.
+local function covered(P, did, slug)
+  if redis.call('HGET', P .. 'delegate:' .. did, 'accreditation') ~= 'approved' then
+    return false
+  end
+  local scopes = P .. 'accred:' .. did
+  return redis.call('SISMEMBER', scopes, 'general') == 1
+      or redis.call('SISMEMBER', scopes, slug or '') == 1
+end

@@ -16,13 +16,8 @@ if current then
   local rank = redis.call('ZRANK', P .. 'waitlist:' .. sid, did)
   return {'ok', current, rank and (rank + 1) or 0, 'existing'}
 end
-if s['access'] == 'accredited' then
-  local status = redis.call('HGET', delegate, 'accreditation')
-  local scopes = P .. 'accred:' .. did
-  if status ~= 'approved' or (redis.call('SISMEMBER', scopes, 'general') == 0
-      and redis.call('SISMEMBER', scopes, s['accreditation'] or '') == 0) then
-    return {'error', 'not_accredited'}
-  end
+if s['access'] == 'accredited' and not covered(P, did, s['accreditation']) then
+  return {'error', 'not_accredited'}
 end
 local starts, ends = tonumber(s['starts']), tonumber(s['ends'])
 local others = redis.call('HKEYS', mine)

@@ -1,13 +1,17 @@
-"""Delegates register and sign up for sessions."""
+"""Delegates register, manage their own registration and sign up for sessions."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 
+from services.registration import accreditation, calendar_view
 from services.registration import operations as ops
 from services.registration.schemas import (
+    AccessLinkSchema,
+    DelegateFilterSchema,
     DelegateSchema,
+    DelegateUpdateSchema,
     MySessionSchema,
     RegisterSchema,
     SignupResultSchema,
@@ -22,6 +26,11 @@ from shared.web import api_blueprint
 blp = api_blueprint("delegates", __name__, "Delegates and their sessions.")
 
 
+def _link_config() -> dict:
+    return {"public_url": current_app.config["PUBLIC_REGISTRATION_URL"],
+            "secret": current_app.config["SECRET_KEY"]}
+
+
 @blp.route("/events/<event>/delegates")
 class Delegates(MethodView):
     @public
@@ -32,13 +41,30 @@ class Delegates(MethodView):
         principal = auth.current()
         by_organiser = bool(principal and principal.role == "organiser"
                             and principal.event == event)
-        delegate, created = ops.register(
-            get_redis(), event, data, public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
-            secret=current_app.config["SECRET_KEY"], by_organiser=by_organiser)
+        delegate, created = ops.register(get_redis(), event, data, by_organiser=by_organiser,
+                                         **_link_config())
         if not created:
             raise Problem(409, "already_registered",
                           "This e-mail address is already registered for this meeting.")
         return delegate
+
+    @roles("organiser")
+    @blp.arguments(DelegateFilterSchema, location="query")
+    def get(self, args, event):
+        """List delegates (the accreditation queue): filter by status, delegation, category."""
+        return jsonify(accreditation.list_delegates(get_redis(), event, **args))
+
+
+@blp.route("/events/<event>/access-link")
+class AccessLink(MethodView):
+    @public
+    @blp.arguments(AccessLinkSchema)
+    @blp.response(202)
+    def post(self, data, event):
+        """Send my personal link again (the answer is the same for unknown addresses)."""
+        ops.send_access_link(get_redis(), event, data["email"], **_link_config())
+        return {"detail": "If this address is registered for the meeting, its personal link "
+                          "is on its way."}
 
 
 @blp.route("/events/<event>/delegates/<delegate_id>")
@@ -48,6 +74,13 @@ class Delegate(MethodView):
     def get(self, event, delegate_id):
         """Read a delegate's registration (delegates: their own only)."""
         return ops.get_delegate(get_redis(), event, delegate_id)
+
+    @roles("organiser", "delegate")
+    @blp.arguments(DelegateUpdateSchema)
+    @blp.response(200, DelegateSchema)
+    def patch(self, data, event, delegate_id):
+        """Change a name or preferred language (status and accreditation are not writable)."""
+        return ops.update_delegate(get_redis(), event, delegate_id, data)
 
 
 @blp.route("/events/<event>/delegates/<delegate_id>/sessions")
@@ -75,3 +108,24 @@ class Signup(MethodView):
     def delete(self, event, delegate_id, session_id):
         """Leave a session; the first on its waitlist gets the seat."""
         ops.leave(get_redis(), event, delegate_id, session_id)
+
+
+@blp.route("/events/<event>/delegates/<delegate_id>/agenda")
+class MyAgenda(MethodView):
+    @roles("organiser", "delegate")
+    @blp.response(200, MySessionSchema(many=True))
+    def get(self, event, delegate_id):
+        """Read a delegate's own agenda: seats and waitlist places, by time."""
+        ops.get_delegate(get_redis(), event, delegate_id)
+        return calendar_view.agenda(get_redis(), event, delegate_id)
+
+
+@blp.route("/events/<event>/delegates/<delegate_id>/agenda.ics")
+class MyAgendaIcs(MethodView):
+    @roles("organiser", "delegate")
+    def get(self, event, delegate_id):
+        """Download a delegate's confirmed sessions as iCalendar (?token= for subscriptions)."""
+        ops.get_delegate(get_redis(), event, delegate_id)
+        body = calendar_view.agenda_ics(get_redis(), event, delegate_id)
+        return Response(body, mimetype="text/calendar",
+                        headers={"Content-Disposition": 'attachment; filename="my-agenda.ics"'})

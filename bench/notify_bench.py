@@ -1,0 +1,178 @@
+"""How fast a change notice reaches 10,000 delegates, beside what the machine allows.
+
+Everything is real and local: a private Redis, the notify consumer and Celery worker as
+processes, and an aiosmtpd sink in another process that counts what it receives. Floors,
+measured in the same run: plain smtplib sending the same message over one reused connection
+to the same sink, and a Celery no-op round trip. ``python -m bench.notify_bench [--quick]``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import smtplib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from podium import redisserver
+from services.notify import directory, keys, render
+from shared import bus
+from shared.store import connect
+
+BIN = Path(sys.executable).parent
+SENDER = "Podium <noreply@podium.localhost>"
+
+
+def _sink(port: int, count, first, ready) -> None:
+    """An SMTP server that only counts (and notes when the first message came)."""
+    from aiosmtpd.controller import Controller
+
+    class Count:
+        async def handle_DATA(self, server, session, envelope):
+            with count.get_lock():
+                if count.value == 0:
+                    first.value = time.time()
+                count.value += 1
+            return "250 OK"
+
+    controller = Controller(Count(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    while True:
+        time.sleep(3600)
+
+
+def _wait(predicate, timeout: float = 600.0, interval: float = 0.005):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise TimeoutError("the benchmark did not finish in time")
+
+
+def _meeting(r, eid: str, n: int) -> dict:
+    """n delegates confirmed for one session, as notify's directory would hold them."""
+    event = {"id": eid, "title": "Bench meeting", "timezone": "America/El_Salvador"}
+    before = {"id": "s1", "title": "Plenary", "day": "2030-06-19", "start": "14:00",
+              "end": "15:00", "starts_at": "2030-06-19T14:00:00-06:00",
+              "ends_at": "2030-06-19T15:00:00-06:00", "room": "honor",
+              "room_name": "Room of Honor", "sequence": 0, "status": "scheduled"}
+    directory.store_sessions(r, eid, [before])
+    with r.pipeline(transaction=False) as pipe:
+        for i in range(n):
+            did = f"d{i:05d}"
+            pipe.hset(keys.recipient(eid, did), mapping={
+                "name": f"Delegate {i}", "email": f"{did}@bench.example",
+                "language": "es" if i % 3 == 0 else "en"})
+            pipe.hset(keys.participants(eid, "s1"), did, "confirmed")
+        pipe.execute()
+    after = {**before, "start": "15:00", "end": "16:00", "sequence": 1,
+             "starts_at": "2030-06-19T15:00:00-06:00", "ends_at": "2030-06-19T16:00:00-06:00"}
+    return {"version": 2, "note": "", "event": event,
+            "rooms": [{"id": "honor", "name": "Room of Honor"}], "sessions": [after],
+            "removed": [], "changes": [{"session": "s1", "labels": ["moved_time"],
+                                        "title": "Plenary",
+                                        "fields": {"start": ["14:00", "15:00"],
+                                                   "end": ["15:00", "16:00"]}}]}
+
+
+def _floor(port: int, data: bytes, n: int, count) -> float:
+    """Plain smtplib, one reused connection: messages per second."""
+    start_count = count.value
+    smtp = smtplib.SMTP("127.0.0.1", port)
+    started = time.perf_counter()
+    for i in range(n):
+        smtp.sendmail("noreply@podium.localhost", [f"floor{i}@bench.example"], data)
+    _wait(lambda: count.value - start_count >= n)
+    elapsed = time.perf_counter() - started
+    smtp.quit()
+    return n / elapsed
+
+
+def _celery_round_trip(celery, r, rounds: int = 20) -> float:
+    times = []
+    for _ in range(rounds):
+        reply = f"bench:pong:{uuid.uuid4().hex}"
+        started = time.perf_counter()
+        celery.send_task("podium.notify.ping", args=(reply,))
+        r.blpop([reply], timeout=30)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main(quick: bool = False) -> list[dict]:
+    n = 1_000 if quick else 10_000
+    work = Path(tempfile.mkdtemp(prefix="notify-bench-"))
+    port, smtp_port = redisserver.free_port(), redisserver.free_port()
+    redis_proc = redisserver.start(work, port, appendonly=False)
+    ctx = mp.get_context("spawn")
+    count, first, ready = ctx.Value("i", 0), ctx.Value("d", 0.0), ctx.Event()
+    sink = ctx.Process(target=_sink, args=(smtp_port, count, first, ready), daemon=True)
+    sink.start()
+    ready.wait(30)
+    env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "SMTP_HOST": "127.0.0.1",
+           "SMTP_PORT": str(smtp_port), "LOG_LEVEL": "WARNING"}
+    procs = [subprocess.Popen([str(BIN / "podium"), "consume", "notify", "--name", "bench"],
+                              env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen([str(BIN / "celery"), "-A", "services.notify.worker", "worker",
+                               "--loglevel", "WARNING", "-c", "2", "-n", "bench@%h",
+                               "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                              env=env, stdout=subprocess.DEVNULL)]
+    try:
+        from shared.celery_app import create_celery
+
+        r = connect(env["REDIS_URL"])
+        celery = create_celery("bench", {"REDIS_URL": env["REDIS_URL"]})
+        _celery_round_trip(celery, r, 3)  # the worker is up
+        round_trip = _celery_round_trip(celery, r)
+        eid = "bench-" + uuid.uuid4().hex[:6]
+        published = _meeting(r, eid, n)
+        sample = render.build({"id": "chg-v2", "kind": "change", "version": 2, "note": "",
+                               "event": published["event"]}, {"id": "x", "name": "Delegate 1",
+                                                              "email": "x@bench.example"},
+                              [], event_id=eid, sender=SENDER, meeting_title="Bench")[0]
+        floor = _floor(smtp_port, sample.as_bytes(), n, count)
+        # A live meeting's stream is already known to the consumer: make it so before timing.
+        bus.register_meeting(r, eid)
+        with r.pipeline(transaction=True) as pipe:
+            bus.add(pipe, eid, "agenda.event.updated", published["event"])
+            pipe.execute()
+        _wait(lambda: r.exists(keys.event(eid)))
+        before = count.value
+        started = time.time()
+        with r.pipeline(transaction=True) as pipe:
+            bus.add(pipe, eid, "agenda.published", published)
+            pipe.execute()
+        _wait(lambda: count.value - before >= 1)
+        first_latency = first.value - started if before == 0 else time.time() - started
+        _wait(lambda: count.value - before >= n)
+        elapsed = time.time() - started
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(30)
+        sink.terminate()
+        redis_proc.terminate()
+        redis_proc.wait(10)
+    rate = n / elapsed
+    return [
+        {"figure": f"change notice to {n} delegates", "podium": round(rate, 1),
+         "floor": round(floor, 1), "ratio": round(rate / floor, 3), "unit": "messages/s"},
+        {"figure": "publish to first e-mail (floor: Celery no-op round trip)",
+         "podium": round(first_latency, 4), "floor": round(round_trip, 4),
+         "ratio": round(first_latency / round_trip, 2), "unit": "s"},
+        {"figure": f"time for {n} delegates", "podium": round(elapsed, 2),
+         "floor": round(n / floor, 2), "ratio": round(elapsed / (n / floor), 3), "unit": "s"},
+    ]
+
+
+if __name__ == "__main__":
+    for row in main(quick="--quick" in sys.argv):
+        print(json.dumps(row))

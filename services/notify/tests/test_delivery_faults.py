@@ -1,0 +1,122 @@
+"""Delivery under faults: a worker killed mid-broadcast, a server answering 421, a 550."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from conftest import wait_until, worker_args
+from services.notify import keys
+from services.notify.tests.conftest import notice_settled
+
+
+def _broadcast(notify, org, eid, audience, subject="Shuttle times"):
+    resp = notify.post(f"/api/v1/events/{eid}/notices", org, json={
+        "subject": subject, "body": "The shuttle leaves at 8:00.", "audience": audience})
+    assert resp.status_code == 202, resp.text
+    return resp.json()["id"]
+
+
+def _of(mailbox, eid, nid):
+    with mailbox.lock:
+        return [m for m in mailbox.messages if str(m["Podium-Notice"]) == f"{eid}/{nid}"]
+
+
+def _record(r, eid, nid, did):
+    raw = r.hget(keys.deliveries(eid, nid), did)
+    return json.loads(raw) if raw else {}
+
+
+def test_worker_killed_mid_broadcast_delivers_all_500_once(
+        suite, r, meeting_id, make_token, mailbox, make_delegate, notify_worker,
+        process_factory):
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    for i in range(500):
+        make_delegate(eid, f"d{i:03d}", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 500, timeout=60)
+    # Our own single-process worker (threads pool), so SIGKILL stops every sender at once;
+    # the suite's worker is stopped meanwhile so it cannot take the tasks.
+    notify_worker.stop()
+    args = [*worker_args("kill-test"), "-P", "threads"]
+    own = process_factory("notify-worker-kill", *args)
+    try:
+        nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+        own.start()
+        wait_until(lambda: len(_of(mailbox, eid, nid)) >= 50, timeout=60)
+        own.kill()  # SIGKILL, in the middle of the batch
+        assert len(_of(mailbox, eid, nid)) < 500, "killed before the end"
+        own.start()  # a restarted worker resumes what was outstanding
+        notice_settled(notify, org, eid, nid, 500)
+        wait_until(lambda: len({m["Message-ID"] for m in _of(mailbox, eid, nid)}) == 500)
+    finally:
+        own.stop()
+        notify_worker.start()
+    counts = Counter(m["Message-ID"] for m in _of(mailbox, eid, nid))
+    assert len(counts) == 500, "500 delivered"
+    assert [mid for mid, n in counts.items() if n > 1] == [], "0 duplicates"
+
+
+def test_421_for_a_while_backs_off_then_sends(suite, r, meeting_id, make_token, mailbox,
+                                              make_delegate):
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    delegate = make_delegate(eid, "ana", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 1)
+    mailbox.outage = "421 Service not available, try later"
+    nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+    seen = []
+
+    def retried_twice():
+        rec = _record(r, eid, nid, "ana")
+        if rec and (not seen or seen[-1] != rec):
+            seen.append(rec)
+        return rec.get("status") == "retrying" and rec.get("attempts", 0) >= 2
+
+    wait_until(retried_twice)
+    assert _of(mailbox, eid, nid) == [], "nothing got through the outage"
+    mailbox.outage = None
+    final = notice_settled(notify, org, eid, nid, 1)["recipients"]["ana"]
+    assert final["status"] == "sent" and final["attempts"] >= 3
+    retrying = [s for s in seen if s["status"] == "retrying"]
+    assert [s["attempts"] for s in retrying] == sorted({s["attempts"] for s in retrying}), \
+        "each retry is one more attempt"
+    assert all(s["last_reply"].startswith("421") for s in retrying)
+    wait_until(lambda: _of(mailbox, eid, nid))
+    assert len(_of(mailbox, eid, nid)) == 1
+    assert delegate["email"] in str(_of(mailbox, eid, nid)[0]["To"])
+
+
+def test_550_is_one_attempt_recorded_as_failed(suite, r, meeting_id, make_token, mailbox,
+                                               make_delegate):
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    bad = make_delegate(eid, "bad", welcome=False)
+    make_delegate(eid, "good", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 2)
+    mailbox.replies[bad["email"].lower()] = "550 No such user here"
+    nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+    status = notice_settled(notify, org, eid, nid, 2)
+    assert status["recipients"]["bad"]["status"] == "failed"
+    assert status["recipients"]["bad"]["attempts"] == 1
+    assert status["recipients"]["bad"]["last_reply"].startswith("550")
+    assert status["recipients"]["good"]["status"] == "sent"
+    dead = notify.get(f"/api/v1/events/{eid}/notices/dead-letters", org).json()
+    assert dead == [], "a permanent failure is not a dead letter to retry"
+
+
+def test_dead_letters_after_the_last_retry_can_be_retried(suite, r, meeting_id, make_token,
+                                                         mailbox, make_delegate):
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    person = make_delegate(eid, "slow", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 1)
+    mailbox.replies[person["email"].lower()] = "451 Mailbox busy"
+    nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+    dead = wait_until(lambda: notify.get(f"/api/v1/events/{eid}/notices/dead-letters",
+                                         org).json(), timeout=60)
+    assert dead[0]["notice"] == nid and dead[0]["delegate"] == "slow"
+    assert dead[0]["last_reply"].startswith("451") and dead[0]["attempts"] == 5
+    assert _record(r, eid, nid, "slow")["status"] == "failed"
+    mailbox.replies.clear()
+    resp = notify.post(f"/api/v1/events/{eid}/notices/{nid}/retry", org)
+    assert resp.status_code == 202 and resp.json()["requeued"] == ["slow"]
+    wait_until(lambda: _of(mailbox, eid, nid))
+    assert notify.get(f"/api/v1/events/{eid}/notices/dead-letters", org).json() == []
+    assert wait_until(lambda: _record(r, eid, nid, "slow")["status"] == "sent")
