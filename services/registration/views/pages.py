@@ -116,6 +116,14 @@ def door(event: str):
     return render_template("door.html", event=ops.get_meeting(get_redis(), event))
 
 
+@bp.get("/events/<event>/accreditation")
+@public
+def accreditation_desk(event: str):
+    """The organisers' accreditation queue, badges and room occupancy (script signs in)."""
+    return render_template("accreditation.html", event=ops.get_meeting(get_redis(), event),
+                           categories=CATEGORIES)
+
+
 def init_app(app: Flask) -> None:
     pages.init_app(app, TEMPLATES)
     app.register_blueprint(bp)
