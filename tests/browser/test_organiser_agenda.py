@@ -71,3 +71,47 @@ def test_a_wrong_token_is_refused_at_sign_in(site, page, meeting_id, make_token)
     assert "invalid_token" in alert.inner_text()
     assert page.locator("#import").is_hidden()
     check_page(page, "organise-signin")
+
+
+def _docx(text: str) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_a_document_and_review_the_report(site, page, make_token, meeting_id, tmp_path):
+    from services.agenda.tests.importer.helpers import read
+
+    agenda = site["agenda"]
+    org = make_token(meeting_id)
+    text = read("agenda-en-variant.txt").replace(
+        "PROVISIONAL AGENDA", "PROVISIONAL AGENDA\n%%% smudged line from the fax %%%")
+    flows.create_meeting(agenda, org, meeting_id)
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
+    sign_in(page, org)
+
+    page.fill("#import-text", text)  # pasted text
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("#import-status .notice.ok")
+    report = page.locator("#import-report").inner_text()
+    assert "11 sessions" in report and "Warnings (1)" in report
+    warning = page.locator("#warnings tbody tr").inner_text()
+    assert "11" in warning and "smudged line from the fax" in warning
+    check_page(page, "organise-import")
+
+    page.fill("#import-text", "")
+    docx = tmp_path / "agenda.docx"
+    docx.write_bytes(_docx(read("agenda-en-variant.txt")))
+    page.set_input_files("#import-file", str(docx))  # a Word upload
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("#import-report:has-text('Warnings (0)')")
+    assert "No warnings." in page.locator("#import-report").inner_text()
+    # The session picker now lists the placeholder and the 11 imported sessions.
+    page.wait_for_function("() => document.querySelectorAll('#pick option').length === 12")
