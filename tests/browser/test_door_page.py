@@ -18,10 +18,13 @@ def door(site, r, make_token, meeting_id):
     gate.create_meeting(agenda, r, org, meeting_id)
     ana = gate.register(registration, org, meeting_id, "Ana Pérez", "El Salvador")
     luis = gate.register(registration, org, meeting_id, "Luis Gómez", "Honduras")
-    # Test setup (the accreditation API is not on main yet): Ana holds a general
-    # accreditation; Luis only one for the trafficking workshop, not for the press room.
-    gate.accredit(r, meeting_id, ana)
-    gate.accredit(r, meeting_id, luis, scopes=("trafficking",))
+    # Ana holds a general accreditation; Luis one for the trafficking workshop only, which
+    # does not open the press room.
+    for who, scopes in ((ana, ["general"]), (luis, ["trafficking"])):
+        resp = registration.post(f"/api/v1/events/{meeting_id}/delegates/{who}/accreditation",
+                                 org, json={"decision": "approve", "scopes": scopes,
+                                            "reason": "credentials checked"})
+        assert resp.status_code == 200, resp.text
     return {"org": org, "event": meeting_id, "url": registration.url,
             "device": gate.device(registration, org, meeting_id, label="main door"),
             "ana": gate.badge(registration, org, meeting_id, ana),
