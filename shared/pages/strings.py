@@ -8,7 +8,7 @@ EN = {
     "start_title": "Meetings", "start_intro": "Choose a meeting and what you want to do.",
     "no_meetings": "No meeting has been set up yet.",
     "link_agenda": "Agenda by day", "link_register": "Register",
-    "link_me": "My registration (use the personal link we e-mailed you)",
+    "link_me": "My registration (your personal link)",
     "link_door": "Door check (gatekeepers)", "organisers": "Organisers",
     "link_organise": "Import, edit and publish the agenda",
     "link_accreditation": "Accreditation, badges and room occupancy",
@@ -115,6 +115,11 @@ EN = {
     "show_recipients": "Details", "no_notices": "No notices yet.",
     "status_sent": "delivered", "status_queued": "waiting", "status_failed": "failed",
     "status_dead": "failed",
+    "access_title": "My registration",
+    "access_help": "Your page opens from the personal link we e-mailed you. Lost it? We "
+                   "send it again to the address you registered with.",
+    "access_sent": "If {email} is registered for this meeting, its link is on its way.",
+    "access_invalid": "Enter a valid e-mail address.", "access_button": "Send my link",
 }
 
 ES = {
@@ -123,7 +128,7 @@ ES = {
     "start_title": "Reuniones", "start_intro": "Elija una reunión y lo que desea hacer.",
     "no_meetings": "Todavía no hay ninguna reunión.",
     "link_agenda": "Agenda por día", "link_register": "Inscribirse",
-    "link_me": "Mi inscripción (use el enlace personal que le enviamos)",
+    "link_me": "Mi inscripción (su enlace personal)",
     "link_door": "Control de acceso (puerta)", "organisers": "Organizadores",
     "link_organise": "Importar, editar y publicar la agenda",
     "link_accreditation": "Acreditación, gafetes y ocupación de salas",
@@ -234,6 +239,11 @@ ES = {
     "show_recipients": "Detalle", "no_notices": "Todavía no hay avisos.",
     "status_sent": "entregado", "status_queued": "en espera", "status_failed": "falló",
     "status_dead": "falló",
+    "access_title": "Mi inscripción",
+    "access_help": "Su página se abre con el enlace personal que le enviamos por correo. "
+                   "¿Lo perdió? Lo enviamos de nuevo a la dirección con la que se inscribió.",
+    "access_sent": "Si {email} está inscrito en esta reunión, su enlace va en camino.",
+    "access_invalid": "Escriba un correo electrónico válido.", "access_button": "Enviar mi enlace",
 }
 
 STRINGS = {"en": EN, "es": ES}

@@ -88,11 +88,25 @@ def test_register_sign_up_and_land_on_the_waitlist(site, page, new_page, make_to
     assert "Seat confirmed" in other.locator("#mine [data-session=opening]").inner_text()
 
 
-def test_the_delegate_page_needs_the_personal_link(site, page, make_token, meeting_id):
+def test_without_the_link_a_delegate_can_ask_for_it_again(site, page, make_token, meeting_id,
+                                                         mailbox):
     agenda, registration = site["agenda"], site["registration"]
-    flows.create_meeting(agenda, make_token(meeting_id), meeting_id)
-    flows.publish(agenda, make_token(meeting_id), meeting_id)
-    wait_until(lambda: registration.get(f"/events/{meeting_id}/register").status_code == 200)
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+    flows.publish(agenda, org, meeting_id)
+    email = f"marta.{meeting_id}@example.org"
+    flows.register(registration, mailbox, meeting_id, email, "Marta Ruiz", language="es")
+
     page.goto(f"{registration.url}/events/{meeting_id}/me?lang=es")
     assert "enlace personal" in page.locator("main").inner_text()
     check_page(page, "delegate-no-link", phone=False)
+    page.click("#access-link")
+    page.fill("#a-email", email.upper())  # the address as typed, any case
+    page.click("form button[type=submit]")
+    assert "va en camino" in page.locator(".notice.ok").inner_text()
+    check_page(page, "access")
+    mails = wait_until(lambda: (lambda found: found if len(found) >= 2 else None)(
+        mailbox.to(email)))  # the registration e-mail, then the link again
+    link = re.search(r"https?://\S+token=\S+", mails[-1].get_body(("plain",)).get_content())
+    page.goto(link.group(0))
+    assert page.locator("h1").inner_text() == "Marta Ruiz"

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, current_app, render_template, request
 
 from services.registration import operations as ops
 from services.registration import pagedata
-from services.registration.schemas import CATEGORIES, RegisterSchema
+from services.registration.schemas import CATEGORIES, AccessLinkSchema, RegisterSchema
 from shared import auth, pages
 from shared.auth import public, roles
 from shared.errors import Problem
@@ -58,6 +58,30 @@ def register(event: str):
     # The same answer whether or not the address was known: it reveals nobody's registration.
     return render_template("registered.html", event=meeting, email=data["email"],
                            created=created)
+
+
+@bp.get("/events/<event>/access")
+@public
+def access_form(event: str):
+    """Ask for the personal link again (for a delegate who lost the e-mail)."""
+    return render_template("access.html", event=ops.get_meeting(get_redis(), event), sent=None)
+
+
+@bp.post("/events/<event>/access")
+@public
+@accepts(FORM)
+def access(event: str):
+    """Send the personal link again; the answer is the same for unknown addresses."""
+    r = get_redis()
+    meeting = ops.get_meeting(r, event)
+    try:
+        data = AccessLinkSchema().load({"email": request.form.get("email", "")})
+    except ma.ValidationError:
+        return render_template("access.html", event=meeting, sent=None, invalid=True), 422
+    ops.send_access_link(r, event, data["email"],
+                         public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
+                         secret=current_app.config["SECRET_KEY"])
+    return render_template("access.html", event=meeting, sent=data["email"])
 
 
 def _me(event: str, message: dict | None = None, status: int = 200):
