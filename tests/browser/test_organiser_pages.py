@@ -37,8 +37,14 @@ def test_approve_then_publish_a_change_the_delegate_sees(site, page, new_page, m
     check_page(desk, "accreditation")
     desk.select_option("#q-status", "approved")
     desk.click("#filters button[type=submit]")
-    assert "approved" in desk.locator("#queue tr", has_text="Eva Castro").locator(
-        ".status").inner_text()
+    row = desk.locator("#queue tr", has_text="Eva Castro")
+    assert "approved" in row.locator(".status").inner_text()
+    with desk.context.expect_page() as opened:
+        row.locator("button", has_text="Print badge").click()
+    sheet = opened.value
+    sheet.wait_for_load_state()
+    assert "Eva Castro" in sheet.locator("body").inner_text() and sheet.locator("svg").count()
+    desk.wait_for_selector("#rooms tr[data-room=honor]")  # live occupancy of every room
 
     # The organiser moves the closing session and publishes from the agenda desk.
     org_page = new_page()
