@@ -7,7 +7,7 @@ import pytest
 from conftest import wait_until
 from services.registration.tests import gate_support as gate
 from tests.browser import badge_images
-from tests.browser.conftest import SCREENSHOTS, check_page
+from tests.browser.conftest import check_page
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_accredited_badge_allowed_unaccredited_denied(site, page, door):
     assert seen["decision"] == "allow"
     assert "ALLOW" in seen["text"] and "Ana Pérez" in seen["text"] and "El Salvador" in seen[
         "text"]
-    page.screenshot(path=str(SCREENSHOTS / "door-allow.png"))
+    check_page(page, "door-allow")
     next_badge(page)
     assert "Inside now: 1" in page.locator("#occupancy").inner_text()
 
@@ -74,7 +74,7 @@ def test_accredited_badge_allowed_unaccredited_denied(site, page, door):
     assert seen["decision"] == "deny" and seen["reason"] == "wrong_session"
     assert "DENY" in seen["text"] and "does not cover this session" in seen["text"]
     assert "Luis Gómez" in seen["text"] and "Honduras" in seen["text"]
-    page.screenshot(path=str(SCREENSHOTS / "door-deny.png"))
+    check_page(page, "door-deny")
     next_badge(page)
 
     # Exit: the room empties.

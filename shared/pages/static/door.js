@@ -89,7 +89,9 @@
     } catch (e) { /* no audio on this device: the screen still says it */ }
   }
 
-  function show(answer) {
+  /* From the camera the next badge follows by itself; a typed or photographed code waits for
+   * the gatekeeper's "Next" (they may need to read the reason out). */
+  function show(answer, auto) {
     const allow = answer.decision === "allow";
     const box = $("verdict");
     box.className = "verdict " + (allow ? "allow" : "deny");
@@ -108,12 +110,16 @@
       showOccupancy();
     }
     clearTimeout(show.timer);
-    show.timer = setTimeout(dismiss, 4000);
+    if (auto) show.timer = setTimeout(dismiss, 3000);
   }
 
-  function dismiss() { $("verdict").hidden = true; busy = false; }
+  function dismiss() {
+    $("verdict").hidden = true;
+    busy = false;
+    if (!stream) $("code").focus();  // ready for the next typed code
+  }
 
-  async function scan(code) {
+  async function scan(code, fromCamera) {
     code = (code || "").trim();
     if (!code || busy) return;
     if (code === lastCode && Date.now() - lastAt < 3000) return;  // the camera sees it again
@@ -126,7 +132,7 @@
       else if (resp.status < 500) answer = {decision: "deny", reason: resp.data.reason || "unknown_session"};
     } catch (e) { answer = null; }
     if (!answer) answer = await offline(body);
-    show(answer);
+    show(answer, fromCamera);
   }
 
   async function offline(body) {
@@ -188,7 +194,7 @@
       if (!stream) return;
       if (!busy && video.videoWidth) {
         const code = await decode(video, video.videoWidth, video.videoHeight);
-        if (code) await scan(code);
+        if (code) await scan(code, true);
       }
       setTimeout(tick, 200);
     };
