@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import redis
 from flask import Flask, current_app
 from redis.backoff import ExponentialBackoff
+from redis.client import Pipeline
 from redis.retry import Retry
 
 from shared.config import ConfigError
@@ -41,6 +43,15 @@ def check_server(client: redis.Redis) -> None:
         )
 
 
+def check_durable(client: redis.Redis) -> None:
+    """Durable mode needs an AOF to wait for: refuse a server without one, saying why."""
+    if not int(client.info("persistence").get("aof_enabled", 0)):
+        raise ConfigError("DURABLE_WRITES=true needs Redis with appendonly yes: without an "
+                          "append-only file there is nothing to confirm writes against.")
+    if not supports_waitaof(client):
+        raise ConfigError("DURABLE_WRITES=true needs WAITAOF (Redis 7.2+, Valkey 8+).")
+
+
 def supports_waitaof(client: redis.Redis) -> bool:
     """WAITAOF exists from Redis 7.2 and Valkey 8; older servers cannot confirm fsync."""
     try:
@@ -56,11 +67,37 @@ def wait_durable(client: redis.Redis, timeout_ms: int = 1000) -> bool:
     return int(local) >= 1
 
 
+def durably(client: redis.Redis, write: Callable[[Pipeline], Any],
+            timeout_ms: int = 2000) -> Any:
+    """Run ``write`` then ``WAITAOF 1 0`` on ONE connection; return the write's result.
+
+    WAITAOF waits for the offset of the last write of the connection it is sent on, so it
+    must follow the write on the same connection: a pooled ``wait_durable(client)`` could
+    land on another, idle connection and confirm nothing. A pipeline pins one connection and
+    costs one round trip. Raises :class:`NotDurable` when the fsync was not confirmed in time
+    (the write may still reach the disk; callers answer 503 and the client retries, which
+    every durable write here tolerates because they are idempotent).
+    """
+    with client.pipeline(transaction=False) as pipe:
+        write(pipe)
+        pipe.execute_command("WAITAOF", 1, 0, timeout_ms)
+        *results, (local, _replicas) = pipe.execute()
+    if int(local) < 1:
+        raise NotDurable("the write was not confirmed on disk in time")
+    return results[0]
+
+
+class NotDurable(redis.RedisError):
+    """WAITAOF did not confirm the write on disk within its timeout."""
+
+
 def init_app(app: Flask) -> None:
     client = connect(app.config["REDIS_URL"])
     app.extensions["redis"] = client
     try:
         check_server(client)
+        if app.config.get("DURABLE_WRITES"):
+            check_durable(client)
     except redis.ConnectionError:
         # Not fatal: the service answers 503 until Redis is back.
         log.warning("redis not reachable at startup; requests will get 503 until it is")

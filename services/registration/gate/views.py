@@ -23,6 +23,7 @@ from services.registration.gate.schemas import (
 )
 from shared import auth
 from shared.auth import roles
+from shared.ratelimit import limit, per_token
 from shared.store import get_redis
 from shared.web import api_blueprint
 
@@ -66,11 +67,13 @@ class DeviceView(MethodView):
 class Scans(MethodView):
     @roles("organiser")
     @blp.arguments(ScansQuerySchema, location="query")
+    @blp.response(200)
     def get(self, query, event):
         """Every scan after ``after`` (a scan id), oldest first, for a live view."""
         return ops.recent(get_redis(), event, query.get("after"), query["limit"])
 
     @roles("gatekeeper", "organiser")
+    @limit("scan", "1200/60", by=per_token)  # per device: a busy door, not a script
     @blp.arguments(ScanSchema)
     @blp.response(200, AnswerSchema)
     def post(self, data, event):
@@ -81,6 +84,7 @@ class Scans(MethodView):
 @blp.route("/events/<event>/gate/scans/batch")
 class Batch(MethodView):
     @roles("gatekeeper", "organiser")
+    @limit("scan_batch", "60/60", by=per_token)
     @blp.arguments(BatchSchema)
     @blp.response(200, BatchAnswerSchema)
     def post(self, data, event):
@@ -102,6 +106,7 @@ class Occupancy(MethodView):
 class OfflineBundle(MethodView):
     @roles("gatekeeper", "organiser")
     @blp.arguments(BundleQuerySchema, location="query")
+    @blp.response(200)
     def get(self, query, event):
         """What a door needs to decide offline; with ``since``, only what changed."""
         device = _device()
