@@ -70,3 +70,22 @@ def test_signing_up_for_an_unknown_session_is_a_404_page(suite, make_token, meet
                                       headers=HTML, data={"session": "no-such-session"})
     assert resp.status_code == 404
     assert 'id="message"' in resp.text and "No such session" in resp.text
+
+
+def test_the_forms_share_the_apis_rate_limits(suite, make_token, meeting_id):
+    """Asking for a link through the page counts in the same window as through the API."""
+    _meeting(suite, make_token, meeting_id)
+    registration = suite["registration"]
+    registration.app.config["RATE_LIMIT_ACCESS_LINK"] = "3/600"
+    try:
+        for _ in range(2):
+            assert registration.post(f"/api/v1/events/{meeting_id}/access-link",
+                                     json={"email": "x@example.org"}).status_code == 202
+        form = f"/events/{meeting_id}/access"
+        assert registration.post(form, headers=HTML,
+                                 data={"email": "x@example.org"}).status_code == 200
+        refused = registration.post(form, headers=HTML, data={"email": "x@example.org"})
+        assert refused.status_code == 429 and "Retry-After" in refused.headers
+        assert refused.headers["Content-Type"].startswith("text/html")
+    finally:
+        registration.app.config.pop("RATE_LIMIT_ACCESS_LINK")

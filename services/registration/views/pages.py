@@ -18,6 +18,7 @@ from services.registration.schemas import CATEGORIES, AccessLinkSchema, Register
 from shared import auth, pages
 from shared.auth import public, roles
 from shared.errors import Problem
+from shared.ratelimit import limit
 from shared.store import get_redis
 from shared.web import accepts
 
@@ -38,6 +39,7 @@ def register_form(event: str):
 @bp.post("/events/<event>/register")
 @public
 @accepts(FORM)
+@limit("register", "300/60")  # the API's bucket: the form is no way around its limit
 def register(event: str):
     """Register from the form; the personal link goes out by e-mail."""
     r = get_redis()
@@ -70,6 +72,7 @@ def access_form(event: str):
 @bp.post("/events/<event>/access")
 @public
 @accepts(FORM)
+@limit("access_link", "20/600")  # the API's bucket
 def access(event: str):
     """Send the personal link again; the answer is the same for unknown addresses."""
     r = get_redis()
