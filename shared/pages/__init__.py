@@ -8,6 +8,7 @@ common layout (``layout.html``), the shared assets under ``/assets/`` and the ``
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -57,13 +58,22 @@ def _context() -> dict:
         text = catalogue.get(key) or STRINGS["en"].get(key) or key
         return text.format(**values) if values else text
 
+    def day_name(iso: str) -> str:
+        """'2017-06-21' -> 'Wednesday 21 June 2017' (or its Spanish), from the catalogue."""
+        try:
+            when = date.fromisoformat(str(iso))
+        except ValueError:
+            return str(iso)
+        return t("day_format", weekday=t(f"weekday_{when.weekday()}"), day=when.day,
+                 month=t(f"month_{when.month}"), year=when.year)
+
     other = "es" if lang == "en" else "en"
     config = current_app.config
     # Each page is served by the service owning its data; links cross between services.
     sites = {name: config[f"PUBLIC_{name.upper()}_URL"]
              for name in ("agenda", "registration", "notify")}
-    return {"lang": lang, "t": t, "switch_lang": other, "switch_url": url_with(lang=other),
-            "url_with": url_with, "sites": sites}
+    return {"lang": lang, "t": t, "day_name": day_name, "switch_lang": other,
+            "switch_url": url_with(lang=other), "url_with": url_with, "sites": sites}
 
 
 @public

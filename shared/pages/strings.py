@@ -246,4 +246,17 @@ ES = {
     "access_invalid": "Escriba un correo electrónico válido.", "access_button": "Enviar mi enlace",
 }
 
+_WEEKDAYS = {"en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                     "Sunday"),
+             "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")}
+_MONTHS = {"en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December"),
+           "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                  "septiembre", "octubre", "noviembre", "diciembre")}
+EN["day_format"] = "{weekday} {day} {month} {year}"
+ES["day_format"] = "{weekday} {day} de {month} de {year}"
+for _lang, _texts in (("en", EN), ("es", ES)):
+    _texts.update({f"weekday_{i}": name for i, name in enumerate(_WEEKDAYS[_lang])})
+    _texts.update({f"month_{i + 1}": name for i, name in enumerate(_MONTHS[_lang])})
+
 STRINGS = {"en": EN, "es": ES}
