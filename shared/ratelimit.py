@@ -68,18 +68,25 @@ def hit(client, bucket: str, who: str, count: int, seconds: int) -> tuple[bool, 
     return int(n) <= count, max(1, math.ceil(int(ttl_ms) / 1000))
 
 
+def configured(bucket: str, default: str) -> tuple[int, int] | None:
+    """The bucket's (count, seconds) from the app's settings, or None when it is off."""
+    return parse(str(current_app.config.get(f"RATE_LIMIT_{bucket.upper()}", default)))
+
+
+def refusal(retry_after: int) -> Problem:
+    """The 429 every limit answers (also limits counted inside a service's own script)."""
+    return Problem(429, "rate_limited", f"Too many requests; try again in {retry_after} seconds.",
+                   headers={"Retry-After": str(retry_after)}, extra={"retry_after": retry_after})
+
+
 def check(bucket: str, default: str, who: str) -> None:
     """Raise 429 when ``who`` has used up the bucket's window."""
-    spec = current_app.config.get(f"RATE_LIMIT_{bucket.upper()}", default)
-    limit = parse(str(spec))
+    limit = configured(bucket, default)
     if limit is None:
         return
     allowed, retry_after = hit(current_app.extensions["redis"], bucket, who, *limit)
     if not allowed:
-        raise Problem(429, "rate_limited",
-                      f"Too many requests; try again in {retry_after} seconds.",
-                      headers={"Retry-After": str(retry_after)},
-                      extra={"retry_after": retry_after})
+        raise refusal(retry_after)
 
 
 def limit(bucket: str, default: str, by: Callable[[], str] = per_ip) -> Callable:

@@ -9,7 +9,7 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from redis.backoff import ExponentialBackoff
+from redis.backoff import NoBackoff
 from redis.client import Pipeline
 from redis.retry import Retry
 
@@ -19,14 +19,19 @@ log = logging.getLogger("podium.store")
 
 
 def connect(url: str, **overrides: Any) -> redis.Redis:
-    """A client that reconnects by itself: a few quick retries, then the caller sees the error."""
+    """A client that reconnects by itself on the next call, but never resends a command.
+
+    redis-py would otherwise retry a command after a timeout or a dropped connection, and a
+    write script that did run (its reply was only late or lost) would run twice: two audit
+    entries, two e-mails. The caller sees the error instead (a 503) and may retry with an
+    Idempotency-Key.
+    """
     options: dict[str, Any] = dict(
         decode_responses=True,
         socket_connect_timeout=2,
         socket_timeout=10,
         health_check_interval=30,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
-        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+        retry=Retry(NoBackoff(), 0),
     )
     options.update(overrides)
     return redis.Redis.from_url(url, **options)

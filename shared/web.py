@@ -89,6 +89,8 @@ def _check_body() -> None:
         limit = app.config["MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
             raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
+        # A chunked body has no length to check up front: cap what reading may take.
+        request.max_content_length = limit
         return
     if mimetype in accepted:
         return

@@ -104,6 +104,8 @@ TABLE: dict[str, dict[tuple[str, str], dict[str, object]]] = {
         ("POST", f"{E}/gate/scans"): DOOR,
         ("POST", f"{E}/gate/scans/batch"): DOOR,
         ("GET", f"{E}/gate/occupancy"): DOOR,
+        ("GET", f"{E}/gate/occupancy/<room_id>"): ORGANISER,
+        ("POST", f"{E}/gate/occupancy/<room_id>"): ORGANISER,
         ("GET", f"{E}/gate/offline-bundle"): DOOR,
         **_PAGES,
         ("GET", f"{P}/register"): EVERYONE,

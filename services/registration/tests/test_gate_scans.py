@@ -29,7 +29,7 @@ def meeting(agenda, registration, registration_consumer, r, meeting_id, make_tok
 
 def _delegate(registration, r, event, org, scopes=("general",), name="Ana", sign_up=()):
     did = gs.register(registration, org, event, name=name)
-    gs.accredit(r, event, did, scopes)
+    gs.accredit(registration, org, event, did, scopes)
     for sid in sign_up:
         resp = registration.post(f"{API}{event}/delegates/{did}/sessions", org,
                                  json={"session": sid})
@@ -63,7 +63,7 @@ def test_each_reason_code_and_the_offline_verifier_agrees(registration, r, meeti
     _, t_traff2 = _delegate(registration, r, event, org, ("trafficking",), "T2", ["workshop"])
     _, t_traff3 = _delegate(registration, r, event, org, ("trafficking",), "T3", ["workshop"])
     lapsed, t_lapsed = _delegate(registration, r, event, org, name="Lapsed")
-    gs.accredit(r, event, lapsed, status="revoked")
+    gs.revoke(registration, org, event, lapsed)
     lost, t_old = _delegate(registration, r, event, org, name="Lost")
     reissued = registration.post(f"{API}{event}/delegates/{lost}/badge/reissue", org)
     assert reissued.status_code == 201
@@ -168,7 +168,7 @@ def test_revocations_reach_the_next_scan_and_the_next_bundle(registration, r, me
     assert offline.decide(held, t_lapsing, "plenary", "in", time.time())["decision"] == "allow"
     assert offline.decide(held, t_lost, "plenary", "in", time.time())["decision"] == "allow"
 
-    gs.accredit(r, event, lapsing, status="revoked")  # the accreditation API, in parallel
+    gs.revoke(registration, org, event, lapsing)
     assert registration.post(f"{API}{event}/delegates/{lost}/badge/reissue",
                              org).status_code == 201
     assert gs.scan(registration, door, event, t_lapsing, session="plenary").json()[
