@@ -26,6 +26,8 @@ ORGANISER = {"anonymous": 401, "organiser": ALLOW, "other_organiser": 403, "gate
 OWNER_OR_ORGANISER = {**ORGANISER, "delegate": ALLOW, "other_delegate": 404}
 ORGANISER_OR_DELEGATE = {**ORGANISER, "delegate": ALLOW, "other_delegate": ALLOW}
 DOOR = {**ORGANISER, "gatekeeper": ALLOW}
+# A delegate's own page: the personal token names the delegate, so there is no other one's.
+DELEGATE = {**ORGANISER, "organiser": 403, "delegate": ALLOW, "other_delegate": ALLOW}
 
 # Framework routes every service has: docs and probes are public.
 _COMMON = {
@@ -37,6 +39,8 @@ _COMMON = {
 }
 
 E = "/api/v1/events/<event>"
+P = "/events/<event>"  # web pages; organiser and door pages are shells whose script signs in
+_PAGES = {("GET", "/assets/<path:filename>"): EVERYONE}
 
 TABLE: dict[str, dict[tuple[str, str], dict[str, object]]] = {
     "agenda": {
@@ -59,6 +63,10 @@ TABLE: dict[str, dict[tuple[str, str], dict[str, object]]] = {
         ("GET", f"{E}/schedule.xml"): EVERYONE,
         ("GET", f"{E}/schedule.json"): EVERYONE,
         ("POST", f"{E}/import"): ORGANISER,
+        **_PAGES,
+        ("GET", "/"): EVERYONE,
+        ("GET", P): EVERYONE,
+        ("GET", f"{P}/organise"): EVERYONE,
     },
     "registration": {
         **_COMMON,
@@ -99,6 +107,16 @@ TABLE: dict[str, dict[tuple[str, str], dict[str, object]]] = {
         ("GET", f"{E}/gate/occupancy/<room_id>"): ORGANISER,
         ("POST", f"{E}/gate/occupancy/<room_id>"): ORGANISER,
         ("GET", f"{E}/gate/offline-bundle"): DOOR,
+        **_PAGES,
+        ("GET", f"{P}/register"): EVERYONE,
+        ("POST", f"{P}/register"): EVERYONE,
+        ("GET", f"{P}/access"): EVERYONE,
+        ("POST", f"{P}/access"): EVERYONE,
+        ("GET", f"{P}/me"): DELEGATE,
+        ("POST", f"{P}/me/signup"): DELEGATE,
+        ("POST", f"{P}/me/leave"): DELEGATE,
+        ("GET", f"{P}/door"): EVERYONE,
+        ("GET", f"{P}/accreditation"): EVERYONE,
     },
     "notify": {
         **_COMMON,
@@ -109,5 +127,8 @@ TABLE: dict[str, dict[tuple[str, str], dict[str, object]]] = {
         ("GET", f"{E}/notices/dead-letters"): ORGANISER,
         ("POST", f"{E}/notices/<notice_id>/retry"): ORGANISER,
         ("GET", f"{E}/delegates/<delegate_id>/notices"): OWNER_OR_ORGANISER,
+        **_PAGES,
+        ("GET", f"{P}/notices"): EVERYONE,
+        ("GET", f"{P}/me/notices"): DELEGATE,
     },
 }

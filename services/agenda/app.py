@@ -11,12 +11,13 @@ from shared.web import create_base_app
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app, api = create_base_app("podium.agenda", "Podium agenda", test_config)
-    from services.agenda.views import drafts, imports, published
+    from services.agenda.views import drafts, imports, pages, published
 
     api.register_blueprint(drafts.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(published.blp)
     app.after_request(_etag)
+    pages.init_app(app)
     return app
 
 

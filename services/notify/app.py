@@ -14,7 +14,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app, api = create_base_app("podium.notify", "Podium notify", test_config)
     # Only to send tasks by name: the API never imports the worker's code.
     app.extensions["celery"] = create_celery("podium.notify", dict(app.config))
-    from services.notify.views import notices
+    from services.notify.views import notices, pages
 
     api.register_blueprint(notices.blp)
+    pages.init_app(app)
     return app

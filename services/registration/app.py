@@ -15,11 +15,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     idempotency.init_app(app, "registration")
     from services.registration.badges import views as badges
     from services.registration.gate import views as gate
-    from services.registration.views import delegates, delegations, organisers
+    from services.registration.views import delegates, delegations, organisers, pages
 
     api.register_blueprint(delegates.blp)
     api.register_blueprint(organisers.blp)
     api.register_blueprint(delegations.blp)
     api.register_blueprint(badges.blp)
     api.register_blueprint(gate.blp)
+    pages.init_app(app)
     return app

@@ -99,3 +99,8 @@ def rooms(event_id: str) -> str:
 def focal_points(event_id: str) -> str:
     """Hash delegation -> delegate id of its focal point (who may list its members)."""
     return meeting(event_id, "reg", "focal")
+
+
+def seen(event_id: str, delegate_id: str) -> str:
+    """Hash session -> sequence a delegate last saw on their page ('version' -> agenda version)."""
+    return meeting(event_id, "reg", "seen", delegate_id)

@@ -118,20 +118,24 @@ class Outbox(MethodView):
     @blp.response(200)
     def get(self, event, delegate_id):
         """What one delegate was sent (delegates: their own only)."""
-        r = get_redis()
-        person = {"id": delegate_id, **r.hgetall(keys.recipient(event, delegate_id))}
-        out = []
-        for nid in dict.fromkeys(r.lrange(keys.outbox(event, delegate_id), 0, -1)):
-            raw = r.get(keys.notice(event, nid))
-            if raw is None:
-                continue
-            notice = json.loads(raw)
-            pkey = r.hget(keys.targets(event, nid), delegate_id)
-            status = json.loads(r.hget(keys.deliveries(event, nid), delegate_id) or "{}")
-            subject = render.parts(notice, notice["payloads"].get(pkey), name=person.get(
-                "name", ""), lang=render.language(person),
-                meeting_title=delivery.meeting_title(r, event, notice))["subject"] if pkey else None
-            out.append({"id": nid, "kind": notice["kind"], "subject": subject,
-                        "status": status.get("status"), "at": status.get("at"),
-                        "message_id": status.get("message_id")})
-        return out
+        return outbox(get_redis(), event, delegate_id)
+
+
+def outbox(r, event: str, delegate_id: str) -> list[dict]:
+    """The notices one delegate was sent, with subject (in their language) and status."""
+    person = {"id": delegate_id, **r.hgetall(keys.recipient(event, delegate_id))}
+    out = []
+    for nid in dict.fromkeys(r.lrange(keys.outbox(event, delegate_id), 0, -1)):
+        raw = r.get(keys.notice(event, nid))
+        if raw is None:
+            continue
+        notice = json.loads(raw)
+        pkey = r.hget(keys.targets(event, nid), delegate_id)
+        status = json.loads(r.hget(keys.deliveries(event, nid), delegate_id) or "{}")
+        subject = render.parts(notice, notice["payloads"].get(pkey), name=person.get(
+            "name", ""), lang=render.language(person),
+            meeting_title=delivery.meeting_title(r, event, notice))["subject"] if pkey else None
+        out.append({"id": nid, "kind": notice["kind"], "subject": subject,
+                    "status": status.get("status"), "at": status.get("at"),
+                    "message_id": status.get("message_id")})
+    return out

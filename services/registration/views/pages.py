@@ -1,0 +1,160 @@
+"""Web pages of registration: register, and the delegate's own page through the personal link.
+
+The delegate's page and its forms carry the personal token in the URL (``?token=``), as the
+e-mailed link does. No cookie is involved, so a third-party site cannot make the browser act
+for the delegate (no CSRF); ``Referrer-Policy: no-referrer`` keeps the token from leaking.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import marshmallow as ma
+from flask import Blueprint, Flask, current_app, render_template, request
+
+from services.registration import operations as ops
+from services.registration import pagedata
+from services.registration.schemas import CATEGORIES, AccessLinkSchema, RegisterSchema
+from shared import auth, pages
+from shared.auth import public, roles
+from shared.errors import Problem
+from shared.ratelimit import limit
+from shared.store import get_redis
+from shared.web import accepts
+
+bp = Blueprint("pages", __name__)
+FORM = "application/x-www-form-urlencoded"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@bp.get("/events/<event>/register")
+@public
+def register_form(event: str):
+    """Show the registration form."""
+    meeting = ops.get_meeting(get_redis(), event)
+    return render_template("register.html", event=meeting, categories=CATEGORIES, form={},
+                           errors={})
+
+
+@bp.post("/events/<event>/register")
+@public
+@accepts(FORM)
+@limit("register", "300/60")  # the API's bucket: the form is no way around its limit
+def register(event: str):
+    """Register from the form; the personal link goes out by e-mail."""
+    r = get_redis()
+    meeting = ops.get_meeting(r, event)
+    form = {k: v.strip() for k, v in request.form.items()}
+    try:
+        data = RegisterSchema().load(form)
+    except ma.ValidationError as exc:
+        return render_template("register.html", event=meeting, categories=CATEGORIES,
+                               form=form, errors=exc.normalized_messages()), 422
+    try:
+        _delegate, created = ops.register(
+            r, event, data, public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
+            secret=current_app.config["SECRET_KEY"], by_organiser=False)
+    except Problem as exc:
+        return render_template("register.html", event=meeting, categories=CATEGORIES,
+                               form=form, errors={"_": [exc.detail]}), exc.status
+    # The same answer whether or not the address was known: it reveals nobody's registration.
+    return render_template("registered.html", event=meeting, email=data["email"],
+                           created=created)
+
+
+@bp.get("/events/<event>/access")
+@public
+def access_form(event: str):
+    """Ask for the personal link again (for a delegate who lost the e-mail)."""
+    return render_template("access.html", event=ops.get_meeting(get_redis(), event), sent=None)
+
+
+@bp.post("/events/<event>/access")
+@public
+@accepts(FORM)
+@limit("access_link", "20/600")  # the API's bucket
+def access(event: str):
+    """Send the personal link again; the answer is the same for unknown addresses."""
+    r = get_redis()
+    meeting = ops.get_meeting(r, event)
+    try:
+        data = AccessLinkSchema().load({"email": request.form.get("email", "")})
+    except ma.ValidationError:
+        return render_template("access.html", event=meeting, sent=None, invalid=True), 422
+    ops.send_access_link(r, event, data["email"],
+                         public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
+                         secret=current_app.config["SECRET_KEY"])
+    return render_template("access.html", event=meeting, sent=data["email"])
+
+
+def _me(event: str, message: dict | None = None, status: int = 200):
+    r = get_redis()
+    delegate_id = auth.current().subject
+    meeting = ops.get_meeting(r, event)
+    delegate = ops.get_delegate(r, event, delegate_id)
+    sessions = pagedata.catalogue(r, event)
+    changed, seen_version = pagedata.note_seen(r, event, delegate_id, sessions)
+    mine = {s["session"]: s for s in ops.my_sessions(r, event, delegate_id)}
+    return render_template("me.html", event=meeting, delegate=delegate, sessions=sessions,
+                           by_id={s["id"]: s for s in sessions}, mine=mine, changed=changed,
+                           seen_version=seen_version, message=message,
+                           token=request.args.get("token", "")), status
+
+
+@bp.get("/events/<event>/me")
+@roles("delegate")
+def me(event: str):
+    """The delegate's page: their sessions, sign-up, waitlists, calendar, badge, notices."""
+    return _me(event)
+
+
+@bp.post("/events/<event>/me/signup")
+@roles("delegate")
+@accepts(FORM)
+def sign_up(event: str):
+    """Sign up for a session (a seat, or the waitlist when it is full)."""
+    sid = request.form.get("session", "")
+    try:
+        result = ops.sign_up(get_redis(), event, auth.current().subject, sid)
+    except Problem as exc:
+        return _me(event, {"kind": "error", "session": sid, "reason": exc.reason,
+                           "detail": exc.detail, **exc.extra}, exc.status)
+    return _me(event, {"kind": "ok", "session": sid, **result}, 200)
+
+
+@bp.post("/events/<event>/me/leave")
+@roles("delegate")
+@accepts(FORM)
+def leave(event: str):
+    """Leave a session or its waitlist."""
+    sid = request.form.get("session", "")
+    try:
+        ops.leave(get_redis(), event, auth.current().subject, sid)
+    except Problem as exc:
+        return _me(event, {"kind": "error", "session": sid, "reason": exc.reason,
+                           "detail": exc.detail}, exc.status)
+    return _me(event, {"kind": "ok", "session": sid, "state": "left"}, 200)
+
+
+@bp.get("/events/<event>/door")
+@public
+def door(event: str):
+    """The door page (no private data in it: its script signs the gatekeeper in)."""
+    return render_template("door.html", event=ops.get_meeting(get_redis(), event))
+
+
+@bp.get("/events/<event>/accreditation")
+@public
+def accreditation_desk(event: str):
+    """The organisers' accreditation queue, badges and room occupancy (script signs in)."""
+    html = render_template("accreditation.html", event=ops.get_meeting(get_redis(), event),
+                           categories=CATEGORIES)
+    # The badge sheet opens from a blob, which inherits this page's policy; its layout is an
+    # inline <style>. Scripts stay limited to our own files.
+    return html, 200, {"Content-Security-Policy": pages.CSP.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'")}
+
+
+def init_app(app: Flask) -> None:
+    pages.init_app(app, TEMPLATES)
+    app.register_blueprint(bp)

@@ -1,0 +1,84 @@
+/* The organisers' accreditation desk: the queue with approve/reject/revoke and reasons,
+ * badge printing, and live occupancy of every room. */
+"use strict";
+(() => {
+  const {api, el, say, problemText, t} = Podium;
+  const ev = () => document.body.dataset.event;
+  const $ = id => document.getElementById(id);
+
+  function query() {
+    const params = new URLSearchParams();
+    for (const [k, v] of new FormData($("filters"))) if (v) params.set(k, v);
+    return params;
+  }
+
+  async function decide(id, decision, reasonInput) {
+    const reason = reasonInput.value.trim();
+    if (!reason) { reasonInput.focus(); reasonInput.setAttribute("aria-invalid", "true"); return; }
+    const resp = await api("POST", `/events/${ev()}/delegates/${id}/accreditation`, {decision, reason});
+    if (!resp.ok) return say("queue-status", "error", problemText(resp));
+    say("queue-status", "ok", t("done"));
+    load();
+  }
+
+  function row(d) {
+    const reasonId = "reason-" + d.id;
+    const reason = el("input", {id: reasonId, name: "reason", autocomplete: "off"});
+    const actions = [];
+    const allowed = {pending: ["approve", "reject"], approved: ["revoke"], rejected: ["approve"],
+                     revoked: ["approve"]}[d.accreditation] || [];
+    for (const decision of allowed) {
+      const button = el("button", {type: "button", "data-decision": decision,
+                                   class: decision === "approve" ? "" : "secondary"}, t(decision));
+      button.addEventListener("click", () => decide(d.id, decision, reason));
+      actions.push(button, " ");
+    }
+    if (d.accreditation === "approved") {
+      const print = el("button", {type: "button", class: "secondary"}, t("print_badge"));
+      print.addEventListener("click", () => printBadges(new URLSearchParams({delegates: d.id})));
+      actions.push(print);
+    }
+    return el("tr", {"data-delegate": d.id},
+      el("td", {}, d.name), el("td", {}, d.delegation), el("td", {}, d.category),
+      el("td", {class: "status"}, t("acc_" + d.accreditation)),
+      el("td", {}, el("label", {for: reasonId}, t("reason")), reason, ...actions));
+  }
+
+  async function load() {
+    const resp = await api("GET", `/events/${ev()}/delegates?${query()}`);
+    if (!resp.ok) return say("queue-status", "error", problemText(resp));
+    const rows = resp.data.delegates.map(row);
+    $("queue").querySelector("tbody").replaceChildren(...rows);
+    $("queue-count").textContent = `${resp.data.total}` + (rows.length ? "" : " · " + t("none_found"));
+  }
+
+  /* The print sheet needs the organiser's token: fetch it with the header and show it from
+   * a blob, so the token never goes into a URL. */
+  async function printBadges(params) {
+    const resp = await api("GET", `/events/${ev()}/badges/print?${params}`);
+    if (!resp.ok) return say("print-status", "error", problemText(resp));
+    const url = URL.createObjectURL(new Blob([resp.data], {type: "text/html"}));
+    window.open(url, "_blank");
+  }
+
+  async function rooms() {
+    try {
+      const resp = await api("GET", `/events/${ev()}/gate/occupancy`);
+      if (resp.ok) {
+        $("rooms").querySelector("tbody").replaceChildren(...resp.data.map(o =>
+          el("tr", {"data-room": o.room}, el("td", {}, o.name || o.room), el("td", {}, o.inside),
+             el("td", {}, o.capacity ?? "—"))));
+      }
+    } catch (e) { /* offline: keep the last figures */ }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("filters").addEventListener("submit", e => { e.preventDefault(); load(); });
+    $("print-all").addEventListener("click", () => {
+      const params = query();
+      params.delete("accreditation");
+      printBadges(params);
+    });
+  });
+  document.addEventListener("podium:signedin", () => { load(); rooms(); setInterval(rooms, 5000); });
+})();

@@ -1,0 +1,117 @@
+"""The organisers' agenda desk in a browser: sign in, edit with ETags, publish, changelog."""
+
+from __future__ import annotations
+
+from tests import flows
+from tests.browser.conftest import check_page
+
+
+def sign_in(page, token: str) -> None:
+    page.fill("#token", token)
+    page.click("#signin button[type=submit]")
+    page.wait_for_selector("#signout", state="visible")
+
+
+def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
+    agenda = site["agenda"]
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+    flows.publish(agenda, org, meeting_id, "First version")
+
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
+    sign_in(page, org)
+    assert page.evaluate("() => location.search").count("pod_") == 0  # never in the URL
+    page.wait_for_selector("#pick option[value=opening]", state="attached")
+    page.select_option("#pick", "opening")
+    page.wait_for_selector("#edit", state="visible")
+    assert page.input_value("#f-title") == "Opening remarks"
+    page.fill("#f-start", "15:00")
+    page.fill("#f-end", "15:30")
+    page.click("#edit button[type=submit]")
+    page.wait_for_selector("#edit-status .notice.ok")
+
+    page.fill("#note", "Opening moved to 15:00")
+    page.click("#publish button[type=submit]")
+    page.wait_for_selector("#v-2")
+    version = page.locator("#v-2").inner_text()
+    assert "Opening moved to 15:00" in version and "new time" in version
+    assert "start: 14:00 → 15:00" in version
+    check_page(page, "organise")
+
+
+def test_a_stale_edit_says_someone_else_changed_it(site, page, make_token, meeting_id):
+    agenda = site["agenda"]
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
+    sign_in(page, org)
+    page.wait_for_selector("#pick option[value=opening]", state="attached")
+    page.select_option("#pick", "opening")
+    page.wait_for_selector("#edit", state="visible")
+    # Another organiser saves first; this page still holds the old ETag.
+    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/opening", org,
+                        json={"title": "Opening ceremony"})
+    assert resp.status_code == 200
+    page.fill("#f-title", "Welcome")
+    page.click("#edit button[type=submit]")
+    alert = page.wait_for_selector("#edit-status .notice.error")
+    assert "Someone else changed this session" in alert.inner_text()
+    draft = agenda.get(f"/api/v1/events/{meeting_id}/sessions/opening", org).json()
+    assert draft["title"] == "Opening ceremony"  # nothing overwritten
+
+
+def test_a_wrong_token_is_refused_at_sign_in(site, page, meeting_id, make_token):
+    agenda = site["agenda"]
+    flows.create_meeting(agenda, make_token(meeting_id), meeting_id)
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
+    page.fill("#token", "pod_not-a-token")
+    page.click("#signin button[type=submit]")
+    alert = page.wait_for_selector("#signin-status .notice.error")
+    assert "invalid_token" in alert.inner_text()
+    assert page.locator("#import").is_hidden()
+    check_page(page, "organise-signin")
+
+
+def _docx(text: str) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_a_document_and_review_the_report(site, page, make_token, meeting_id, tmp_path):
+    from services.agenda.tests.importer.helpers import read
+
+    agenda = site["agenda"]
+    org = make_token(meeting_id)
+    text = read("agenda-en-variant.txt").replace(
+        "PROVISIONAL AGENDA", "PROVISIONAL AGENDA\n%%% smudged line from the fax %%%")
+    flows.create_meeting(agenda, org, meeting_id)
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
+    sign_in(page, org)
+
+    page.fill("#import-text", text)  # pasted text
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("#import-status .notice.ok")
+    report = page.locator("#import-report").inner_text()
+    assert "11 sessions" in report and "Warnings (1)" in report
+    warning = page.locator("#warnings tbody tr").inner_text()
+    assert "11" in warning and "smudged line from the fax" in warning
+    check_page(page, "organise-import")
+
+    page.fill("#import-text", "")
+    docx = tmp_path / "agenda.docx"
+    docx.write_bytes(_docx(read("agenda-en-variant.txt")))
+    page.set_input_files("#import-file", str(docx))  # a Word upload
+    page.click("#import button[type=submit]")
+    page.wait_for_selector("#import-report:has-text('Warnings (0)')")
+    assert "No warnings." in page.locator("#import-report").inner_text()
+    # The session picker now lists the placeholder and the 11 imported sessions.
+    page.wait_for_function("() => document.querySelectorAll('#pick option').length === 12")
