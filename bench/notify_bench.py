@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import signal
 import smtplib
 import statistics
 import subprocess
@@ -107,7 +108,19 @@ def _celery_round_trip(celery, r, rounds: int = 20) -> float:
     return statistics.median(times)
 
 
-def main(quick: bool = False) -> list[dict]:
+def _spy(procs: list[subprocess.Popen], profile: str | None) -> list[subprocess.Popen]:
+    """With ``--profile DIR``: py-spy attached to each process and its children (collapsed
+    stacks in DIR, written when the spy gets SIGINT at the end)."""
+    if not profile:
+        return []
+    return [subprocess.Popen([str(BIN / "py-spy"), "record", "--subprocesses", "--format",
+                              "raw", "--rate", "250", "--pid", str(proc.pid), "-o",
+                              str(Path(profile) / f"{name}.txt")], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+            for name, proc in zip(("consumer", "worker"), procs, strict=True)]
+
+
+def main(quick: bool = False, profile: str | None = None) -> list[dict]:
     n = 1_000 if quick else 10_000
     work = Path(tempfile.mkdtemp(prefix="notify-bench-"))
     port, smtp_port = redisserver.free_port(), redisserver.free_port()
@@ -119,18 +132,20 @@ def main(quick: bool = False) -> list[dict]:
     ready.wait(30)
     env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "SMTP_HOST": "127.0.0.1",
            "SMTP_PORT": str(smtp_port), "LOG_LEVEL": "WARNING"}
-    procs = [subprocess.Popen([str(BIN / "podium"), "consume", "notify", "--name", "bench"],
-                              env=env, stdout=subprocess.DEVNULL),
-             subprocess.Popen([str(BIN / "celery"), "-A", "services.notify.worker", "worker",
-                               "--loglevel", "WARNING", "-c", "2", "-n", "bench@%h",
-                               "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                              env=env, stdout=subprocess.DEVNULL)]
+    consumer = [str(BIN / "podium"), "consume", "notify", "--name", "bench"]
+    worker = [str(BIN / "celery"), "-A", "services.notify.worker", "worker", "--loglevel",
+              "WARNING", "-c", "2", "-n", "bench@%h", "--without-gossip", "--without-mingle",
+              "--without-heartbeat"]
+    procs = [subprocess.Popen(consumer, env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL)]
+    spies: list[subprocess.Popen] = []
     try:
         from shared.celery_app import create_celery
 
         r = connect(env["REDIS_URL"])
         celery = create_celery("bench", {"REDIS_URL": env["REDIS_URL"]})
         _celery_round_trip(celery, r, 3)  # the worker is up
+        spies = _spy(procs, profile)
         round_trip = _celery_round_trip(celery, r)
         eid = "bench-" + uuid.uuid4().hex[:6]
         published = _meeting(r, eid, n)
@@ -155,6 +170,9 @@ def main(quick: bool = False) -> list[dict]:
         _wait(lambda: count.value - before >= n)
         elapsed = time.time() - started
     finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
         for proc in procs:
             proc.terminate()
             proc.wait(30)
@@ -174,5 +192,7 @@ def main(quick: bool = False) -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in main(quick="--quick" in sys.argv):
+    argv = sys.argv[1:]
+    where = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    for row in main(quick="--quick" in argv, profile=where):
         print(json.dumps(row))

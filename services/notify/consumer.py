@@ -23,7 +23,7 @@ def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bu
             return
         if msg.type == "agenda.published":
             r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
-        planner.plan(r, msg, enqueue)
+        planner.plan(r, msg, enqueue, batch)
 
     return bus.Consumer(r, planner.GROUP, handle, name=name,
                         types=(*planner.TYPES, "agenda.event.updated"))

@@ -5,7 +5,8 @@ calls ``commit()`` (which records the delivery) just before writing that dot, so
 killed at any point either has not completed the message (the server drops it, nothing is
 recorded, it is sent again) or has it recorded (never sent again). What is left is the few
 microseconds between the record and the write of five bytes, instead of the whole round trip
-of the server's reply.
+of the server's reply. When ``commit()`` answers False (another worker holds the recipient
+now), the connection is dropped before the dot: the server discards the message.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,11 @@ class PermanentFailure(Exception):
     """5xx reply for this recipient: do not try again."""
 
     committed = False
+
+
+class Superseded(Exception):
+    """The commit was refused (another worker holds the recipient): the message was dropped
+    before its final dot, so the server never accepted it."""
 
 
 def _failure(code: int, reply: bytes | str, committed: bool = False) -> Exception:
@@ -64,7 +71,7 @@ class Mailer:
         return smtp
 
     def send(self, sender: str, recipient: str, data: bytes,
-             commit: Callable[[], None] = lambda: None) -> str:
+             commit: Callable[[], bool] = lambda: True) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
         committed = False
         try:
@@ -82,7 +89,9 @@ class Mailer:
                 raise _failure(code, reply)
             body = smtplib._quote_periods(data)
             smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-            commit()
+            if not commit():
+                self._drop()
+                raise Superseded(recipient)
             committed = True
             smtp.send(b".\r\n")
             code, reply = smtp.getreply()
@@ -106,6 +115,12 @@ class Mailer:
         except (smtplib.SMTPException, OSError):
             self.close()
 
+    def _drop(self) -> None:
+        """Close mid-DATA without QUIT (it would be read as message text): no dot, no mail."""
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -113,3 +128,20 @@ class Mailer:
             except (smtplib.SMTPException, OSError):
                 self._smtp.close()
             self._smtp = None
+
+
+class MailerPool:
+    """Connections of one worker process, each used by one sender at a time and reused."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self._idle: list[Mailer] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Mailer:
+        with self._lock:
+            return self._idle.pop() if self._idle else Mailer(self.config)
+
+    def put(self, mailer: Mailer) -> None:
+        with self._lock:
+            self._idle.append(mailer)
