@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 
 from podium import redisserver
-from services.notify import directory, keys, render
+from services.notify import changes, directory, keys, render
 from shared import bus
 from shared.store import connect
 
@@ -37,7 +37,7 @@ def _sink(port: int, count, first, ready) -> None:
     class Count:
         async def handle_DATA(self, server, session, envelope):
             with count.get_lock():
-                if count.value == 0:
+                if first.value == 0:  # the bench resets it to 0 just before it publishes
                     first.value = time.time()
                 count.value += 1
             return "250 OK"
@@ -149,10 +149,13 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
         round_trip = _celery_round_trip(celery, r)
         eid = "bench-" + uuid.uuid4().hex[:6]
         published = _meeting(r, eid, n)
+        # The floor sends the very message Podium sends the first delegate (with its calendar).
+        payloads, targets = next(changes.plan(r, eid, published))
+        did, pkey = next(iter(targets.items()))
+        person = {"id": did, **r.hgetall(keys.recipient(eid, did))}
         sample = render.build({"id": "chg-v2", "kind": "change", "version": 2, "note": "",
-                               "event": published["event"]}, {"id": "x", "name": "Delegate 1",
-                                                              "email": "x@bench.example"},
-                              [], event_id=eid, sender=SENDER, meeting_title="Bench")[0]
+                               "event": published["event"]}, person, payloads[pkey],
+                              event_id=eid, sender=SENDER, meeting_title="Bench meeting")[0]
         floor = _floor(smtp_port, sample.as_bytes(), n, count)
         # A live meeting's stream is already known to the consumer: make it so before timing.
         bus.register_meeting(r, eid)
@@ -161,12 +164,13 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
             pipe.execute()
         _wait(lambda: r.exists(keys.event(eid)))
         before = count.value
+        first.value = 0.0
         started = time.time()
         with r.pipeline(transaction=True) as pipe:
             bus.add(pipe, eid, "agenda.published", published)
             pipe.execute()
         _wait(lambda: count.value - before >= 1)
-        first_latency = first.value - started if before == 0 else time.time() - started
+        first_latency = first.value - started
         _wait(lambda: count.value - before >= n)
         elapsed = time.time() - started
     finally:

@@ -96,6 +96,13 @@ def _script(r: redis.Redis, name: str):
     return _scripts[key]
 
 
+def load(r: redis.Redis) -> None:
+    """Load the scripts into Redis ahead of the first delivery."""
+    for name in ("CLAIM", "COMMIT", "RELEASE", "RESTAMP"):
+        script = _script(r, name)
+        script.sha = r.script_load(script.script)
+
+
 def claim(r: redis.Redis, eid: str, nid: str, dids: list[str], owner: str,
           ttl: int) -> list[str]:
     return _script(r, "CLAIM")(keys=[keys.deliveries(eid, nid)],

@@ -27,6 +27,7 @@ from shared.keys import meetings
 from shared.logs import request_id_var
 
 DELIVER = "podium.notify.deliver"
+PING = "podium.notify.ping"
 FINAL = ("sent", "failed")
 
 

@@ -91,3 +91,8 @@ def payloads(event_id: str, notice_id: str) -> str:
 def sweep_lock() -> str:
     """Held for one sweep interval by the worker that looks for stranded deliveries."""
     return f"{PREFIX}:notify:sweep"
+
+
+def warm_reply() -> str:
+    """Where the worker answers the consumer's start-up ping (expires in a minute)."""
+    return f"{PREFIX}:notify:warm"

@@ -70,14 +70,31 @@ class Mailer:
         self._options = ["BODY=8BITMIME"] if smtp.has_extn("8bitmime") else []
         return smtp
 
+    def connect(self) -> None:
+        """Open the connection now (a worker does so before its first task)."""
+        if self._smtp is None:
+            self._smtp = self._connect()
+
     def send(self, sender: str, recipient: str, data: bytes,
              commit: Callable[[], bool] = lambda: True) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
+        reused = self._smtp is not None
+        try:
+            return self._send(sender, recipient, data, commit)
+        except TemporaryFailure as exc:
+            # A kept connection the server has closed meanwhile fails before anything was
+            # handed over (no dot sent): open a new one and try once more straight away.
+            if reused and not exc.committed and str(exc).startswith("connection"):
+                return self._send(sender, recipient, data, commit)
+            raise
+
+    def _send(self, sender: str, recipient: str, data: bytes,
+              commit: Callable[[], bool]) -> str:
         committed = False
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
+            self.connect()
             smtp = self._smtp
+            assert smtp is not None
             code, reply = smtp.mail(sender, self._options)
             if code != 250:
                 raise _failure(code, reply)

@@ -10,14 +10,13 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 
-from services.notify import delivery, dispatch, render
-from services.notify.dispatch import DELIVER
+from services.notify import claims, delivery, dispatch, render
+from services.notify.dispatch import DELIVER, PING
 from services.notify.mailer import MailerPool
 from shared.celery_app import MAX_TASK_DELAY_S
 from shared.store import connect
 
 log = logging.getLogger("podium.notify.tasks")
-PING = "podium.notify.ping"
 _state: dict[str, object] = {}
 
 
@@ -82,8 +81,14 @@ def register(app: Celery) -> None:
         first e-mail of a fan-out does not wait for them."""
         try:
             render.warm_up(config["MAIL_FROM"])
-        except Exception:  # a cold cache is slower, never wrong
-            log.exception("warm-up failed")
+            claims.load(_redis(app))  # also opens this process's Redis connection
+            mailer = _mailers(app).get()
+            try:
+                mailer.connect()  # kept; reopened on first use if the server closed it
+            finally:
+                _mailers(app).put(mailer)
+        except Exception as exc:  # a cold start is slower, never wrong
+            log.warning("warm-up incomplete: %s", exc)
 
     @worker_ready.connect(weak=False)
     def start_sweeping(sender=None, **_kw) -> None:
