@@ -51,8 +51,13 @@ def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue, batch: int = 200) -
         _one(r, eid, f"link-{msg.id}", "access_link", did,
              {"access_link": data.get("access_link", "")}, enqueue)
     elif kind.startswith("registration.accreditation."):
+        # A partial revocation (some scopes) leaves the delegate approved for the others: the
+        # event's delegate record says which, and the e-mail must not say "revoked" outright.
+        held = isinstance(data.get("delegate"), dict) and \
+            data["delegate"].get("accreditation") == "approved"
         _one(r, eid, f"acc-{msg.id}", "accreditation_" + kind.rsplit(".", 1)[-1], did,
-             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or ""}, enqueue)
+             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or "",
+              "still_accredited": held and kind.endswith(".revoked")}, enqueue)
     elif kind.startswith("registration.signup."):
         _plan_signup(r, eid, msg, did, enqueue)
 
