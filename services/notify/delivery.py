@@ -187,6 +187,7 @@ def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome
                 return _status("sent", attempts, str(exc), mid)
             r.lrem(keys.outbox(eid, did), -1, nid)
         if isinstance(exc, PermanentFailure):
+            log.warning("%s/%s refused for %s: %s", eid, nid, did, exc)
             return _status("failed", attempts, str(exc))
         out.retry.append(did)
         return {**_status("retrying", attempts, str(exc)), "due": job.retry_due}

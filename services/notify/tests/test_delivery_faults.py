@@ -120,3 +120,48 @@ def test_dead_letters_after_the_last_retry_can_be_retried(suite, r, meeting_id, 
     wait_until(lambda: _of(mailbox, eid, nid))
     assert notify.get(f"/api/v1/events/{eid}/notices/dead-letters", org).json() == []
     assert wait_until(lambda: _record(r, eid, nid, "slow")["status"] == "sent")
+
+
+def test_a_worker_killed_while_another_lives_has_its_deliveries_taken_over(
+        suite, r, meeting_id, make_token, mailbox, make_delegate, notify_worker,
+        process_factory):
+    """Two workers share a broadcast; one is SIGKILLed in the middle of its batch and never
+    comes back. The survivor's periodic sweep finds the stranded deliveries (neither final
+    nor claimed, older than the claim time) and sends them: all delivered, none twice."""
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    for i in range(300):
+        make_delegate(eid, f"d{i:03d}", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 300, timeout=60)
+    notify_worker.stop()
+    workers = [process_factory(f"notify-worker-{name}", *worker_args(name), "-P", "threads",
+                               env={"NOTIFY_SWEEP_S": "1"}) for name in ("a", "b")]
+    try:
+        for worker in workers:
+            worker.start()
+        nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+
+        def sender_pid():
+            """A worker caught holding a claim while mail is flowing (claims name the pid)."""
+            if len(_of(mailbox, eid, nid)) < 20:
+                return None
+            for key in r.scan_iter(match=keys.sending(eid, nid, "*"), count=500):
+                owner = (r.get(key) or "").split("-")[0]
+                if owner in {str(w.proc.pid) for w in workers}:
+                    return owner
+            return None
+
+        pid = wait_until(sender_pid, timeout=60)
+        victim = next(w for w in workers if str(w.proc.pid) == pid)
+        victim.kill()  # SIGKILL, mid-batch; it stays dead
+        assert len(_of(mailbox, eid, nid)) < 300, "killed before the end"
+        survivor = next(w for w in workers if w is not victim)
+        notice_settled(notify, org, eid, nid, 300)
+        wait_until(lambda: len({m["Message-ID"] for m in _of(mailbox, eid, nid)}) == 300)
+        assert survivor.proc.poll() is None, "the survivor ran throughout"
+    finally:
+        for worker in workers:
+            worker.stop()
+        notify_worker.start()
+    counts = Counter(m["Message-ID"] for m in _of(mailbox, eid, nid))
+    assert len(counts) == 300, "300 delivered"
+    assert [mid for mid, n in counts.items() if n > 1] == [], "0 duplicates"
