@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from conftest import wait_until, worker_args
-from services.notify import keys
+from services.notify import claims, keys, planner
+from services.notify.mailer import Mailer, Superseded
 from services.notify.tests.conftest import notice_settled
 
 
@@ -165,3 +168,35 @@ def test_a_worker_killed_while_another_lives_has_its_deliveries_taken_over(
     counts = Counter(m["Message-ID"] for m in _of(mailbox, eid, nid))
     assert len(counts) == 300, "300 delivered"
     assert [mid for mid, n in counts.items() if n > 1] == [], "0 duplicates"
+
+
+def test_a_sender_whose_claim_was_taken_over_drops_the_message_before_its_dot(
+        r, meeting_id, mailbox, smtp_server):
+    """Worker a's claim lapsed and worker b took the recipient: a learns it at commit time
+    and closes the connection before the final dot, so the server never accepts a's copy;
+    b's commit goes through; nobody can claim the recipient after that."""
+    _box, port = smtp_server
+    config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_TLS": "none",
+              "SMTP_TIMEOUT": 10.0, "SMTP_USER": ""}
+    eid, nid, did = meeting_id, "bc-takeover", "ana"
+    planner.store_notice(r, eid, nid, "broadcast", {"p": {}}, {did: "p"})
+    assert claims.claim(r, eid, nid, [did], "a-1", 60) == ["1"]
+    assert claims.claim(r, eid, nid, [did], "b-1", 60) == ["held"]
+    r.set(keys.sending(eid, nid, did), "b-1")  # a's claim expired; b claimed
+    mailer = Mailer(config)
+    to = f"ana.{eid}@example.org"
+    data = f"To: {to}\r\nSubject: a's copy\r\n\r\nHello\r\n".encode()
+    record = {"status": "sent", "attempts": 1, "last_reply": "handed over"}
+    with pytest.raises(Superseded):
+        mailer.send("noreply@podium.localhost", to, data,
+                    lambda: claims.commit(r, eid, nid, did, "a-1", record))
+    assert claims.commit(r, eid, nid, did, "b-1", record) is True
+    assert claims.claim(r, eid, nid, [did], "c-1", 60) == ["done"]
+    assert claims.commit(r, eid, nid, did, "a-1", record) is False, "final stays final"
+    # The same mailer reconnects and goes on; a's dropped copy never arrived.
+    other = f"ben.{eid}@example.org"
+    mailer.send("noreply@podium.localhost", other,
+                f"To: {other}\r\nSubject: next\r\n\r\nHi\r\n".encode())
+    mailer.close()
+    wait_until(lambda: mailbox.to(other))
+    assert mailbox.to(to) == []
