@@ -2,8 +2,12 @@
 
 Everything is real and local: a private Redis, the notify consumer and Celery worker as
 processes, and an aiosmtpd sink in another process that counts what it receives. Floors,
-measured in the same run: plain smtplib sending the same message over one reused connection
-to the same sink, and a Celery no-op round trip. ``python -m bench.notify_bench [--quick]``.
+measured in the same run: plain smtplib sending the very message Podium sends (a change
+notice with its calendar) over one reused connection to the same sink, and a Celery no-op
+round trip. Podium may use several connections at once (the floor has one): the figure
+compared is messages per second. CPU per message is reported too, as it is much less at the
+mercy of whatever else the machine runs. ``python -m bench.notify_bench [--quick]
+[--profile DIR]`` (``--profile``: py-spy collapsed stacks of the consumer and the worker).
 """
 
 from __future__ import annotations
@@ -84,17 +88,44 @@ def _meeting(r, eid: str, n: int) -> dict:
                                                    "end": ["15:00", "16:00"]}}]}
 
 
-def _floor(port: int, data: bytes, n: int, count) -> float:
-    """Plain smtplib, one reused connection: messages per second."""
+def _floor(port: int, data: bytes, n: int, count) -> tuple[float, float]:
+    """Plain smtplib, one reused connection: messages per second, and CPU seconds spent."""
     start_count = count.value
     smtp = smtplib.SMTP("127.0.0.1", port)
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     for i in range(n):
         smtp.sendmail("noreply@podium.localhost", [f"floor{i}@bench.example"], data)
+    cpu = time.process_time() - cpu
     _wait(lambda: count.value - start_count >= n)
     elapsed = time.perf_counter() - started
     smtp.quit()
-    return n / elapsed
+    return n / elapsed, cpu
+
+
+def _family(pid: int) -> list[int]:
+    """A process and all its descendants (Celery's pool children)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(k) for k in fh.read().split()]
+    except OSError:
+        kids = []
+    return [pid, *(p for kid in kids for p in _family(kid))]
+
+
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system, all threads) used so far by these processes (Linux).
+
+    The wall-clock ratio swings with whatever else the machine runs; CPU per message much
+    less, so it is reported beside it."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def _celery_round_trip(celery, r, rounds: int = 20) -> float:
@@ -156,7 +187,7 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
         sample = render.build({"id": "chg-v2", "kind": "change", "version": 2, "note": "",
                                "event": published["event"]}, person, payloads[pkey],
                               event_id=eid, sender=SENDER, meeting_title="Bench meeting")[0]
-        floor = _floor(smtp_port, sample.as_bytes(), n, count)
+        floor, floor_cpu = _floor(smtp_port, sample.as_bytes(), n, count)
         # A live meeting's stream is already known to the consumer: make it so before timing.
         bus.register_meeting(r, eid)
         with r.pipeline(transaction=True) as pipe:
@@ -164,6 +195,8 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
             pipe.execute()
         _wait(lambda: r.exists(keys.event(eid)))
         before = count.value
+        ours = [redis_proc.pid, *(pid for proc in procs for pid in _family(proc.pid))]
+        cpu_before = _cpu(ours)
         first.value = 0.0
         started = time.time()
         with r.pipeline(transaction=True) as pipe:
@@ -173,6 +206,7 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
         first_latency = first.value - started
         _wait(lambda: count.value - before >= n)
         elapsed = time.time() - started
+        podium_cpu = _cpu(ours) - cpu_before
     finally:
         for spy in spies:
             spy.send_signal(signal.SIGINT)
@@ -192,6 +226,10 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
          "ratio": round(first_latency / round_trip, 2), "unit": "s"},
         {"figure": f"time for {n} delegates", "podium": round(elapsed, 2),
          "floor": round(n / floor, 2), "ratio": round(elapsed / (n / floor), 3), "unit": "s"},
+        {"figure": "CPU per 1000 messages (podium: consumer, worker, Redis; floor: smtplib "
+                   "client; the sink excluded from both)",
+         "podium": round(podium_cpu / n * 1000, 3), "floor": round(floor_cpu / n * 1000, 3),
+         "ratio": round(podium_cpu / floor_cpu, 2) if floor_cpu else None, "unit": "s"},
     ]
 
 
