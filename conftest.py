@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 
 
+def pytest_addoption(parser):
+    # Soak tests (tests/faults/, marked soak) run only with `make soak`; see its conftest.
+    parser.addoption("--run-soak", action="store_true", help="run the long soak tests")
+
+
 # -- Redis -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

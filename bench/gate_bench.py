@@ -48,7 +48,7 @@ def _populate(r, event_id: str, delegates: int, sample: int) -> tuple[list[str],
     """A meeting with one open session happening now and ``delegates`` accredited badges.
 
     Written straight into Redis as the services would (bench setup, not the thing measured);
-    returns a sample of badge tokens and a gatekeeper token.
+    returns a sample of badge tokens and one gatekeeper token per door device.
     """
     now = int(time.time())
     r.set(reg_keys.event(event_id), json.dumps({"id": event_id, "door_opens_minutes": 30}))
@@ -75,13 +75,14 @@ def _populate(r, event_id: str, delegates: int, sample: int) -> tuple[list[str],
                 pipe.hset(badge_keys.serials(event_id), n, did)
                 tokens.append(token)
             pipe.execute()
-    return random.Random(7).sample(tokens, min(sample, len(tokens))), create_token(
-        r, event_id, "gatekeeper", subject="bench-door")
+    doors = [create_token(r, event_id, "gatekeeper", subject=f"bench-door-{i}")
+             for i in range(DEVICES)]
+    return random.Random(7).sample(tokens, min(sample, len(tokens))), doors
 
 
 def _device(url: str, gate: str, tokens: list[str], stop_at: float, out: list) -> None:
     http = requests.Session()
-    http.headers["Authorization"] = f"Bearer {gate}"
+    http.headers["Authorization"] = f"Bearer {gate}"  # each door its own token, as in life
     rnd = random.Random()
     while time.monotonic() < stop_at:
         body = {"token": rnd.choice(tokens), "session": "plenary",
@@ -92,12 +93,12 @@ def _device(url: str, gate: str, tokens: list[str], stop_at: float, out: list) -
 
 
 def _client(args: tuple) -> list:
-    url, gate, tokens, devices, start_at, seconds = args
+    url, gates, tokens, start_at, seconds = args
     time.sleep(max(0.0, start_at - time.time()))
     stop_at = time.monotonic() + seconds
     out: list = []
     threads = [threading.Thread(target=_device, args=(url, gate, tokens, stop_at, out))
-               for _ in range(devices)]
+               for gate in gates]
     for t in threads:
         t.start()
     for t in threads:
@@ -105,13 +106,14 @@ def _client(args: tuple) -> list:
     return out
 
 
-def _load(url: str, gate: str, tokens: list[str], seconds: float) -> dict:
+def _load(url: str, gates: list[str], tokens: list[str], seconds: float) -> dict:
     start_at = time.time() + 1.0  # every client process starts together
-    args = [(url, gate, tokens, DEVICES // CLIENT_PROCS, start_at, seconds)] * CLIENT_PROCS
+    args = [(url, gates[i::CLIENT_PROCS], tokens, start_at, seconds)
+            for i in range(CLIENT_PROCS)]
     with mp.get_context("spawn").Pool(CLIENT_PROCS) as pool:
         results = [x for chunk in pool.map(_client, args) for x in chunk]
     latencies = sorted(t for t, _s in results)
-    errors = sum(1 for _t, s in results if s >= 500)
+    errors = sum(1 for _t, s in results if s != 200)
     return {"rate": len(results) / seconds, "p50": statistics.median(latencies) * 1000,
             "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": errors}
 
@@ -142,23 +144,26 @@ def main(quick: bool = False) -> list[dict]:
         port = redisserver.free_port()
         server = redisserver.start(Path(tmp) / "redis", port, appendonly=False)
         url = f"redis://127.0.0.1:{port}/0"
-        env = {**os.environ, "REDIS_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING"}
+        # Each door at full speed passes the per-device limit (1200/60, a human pace); the
+        # limit is raised, not switched off, so its counting stays in the measured cost.
+        env = {**os.environ, "REDIS_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
+               "RATE_LIMIT_SCAN": "100000000/60"}
         procs = []
         try:
             r = connect(url)
-            small_tokens, small_gate = _populate(r, "bench-1k", 1_000, 1_000)
-            big_tokens, big_gate = _populate(r, "bench-big", big, 5_000)
+            small_tokens, small_doors = _populate(r, "bench-1k", 1_000, 1_000)
+            big_tokens, big_doors = _populate(r, "bench-big", big, 5_000)
             floor_port, podium_port = redisserver.free_port(), redisserver.free_port()
             procs.append(_serve("bench.gate_floor:create_app()", floor_port, env))
             procs.append(_serve("services.registration.app:create_app()", podium_port, env))
             path = "/api/v1/events/{}/gate/scans"
             floor_url = f"http://127.0.0.1:{floor_port}" + path.format("bench-1k")
             podium_url = f"http://127.0.0.1:{podium_port}"
-            _load(podium_url + path.format("bench-1k"), small_gate, small_tokens, 1.0)  # warm
-            floor = _load(floor_url, small_gate, small_tokens, seconds)
-            small = _load(podium_url + path.format("bench-1k"), small_gate, small_tokens,
+            _load(podium_url + path.format("bench-1k"), small_doors, small_tokens, 1.0)  # warm
+            floor = _load(floor_url, small_doors, small_tokens, seconds)
+            small = _load(podium_url + path.format("bench-1k"), small_doors, small_tokens,
                           seconds)
-            large = _load(podium_url + path.format("bench-big"), big_gate, big_tokens, seconds)
+            large = _load(podium_url + path.format("bench-big"), big_doors, big_tokens, seconds)
         finally:
             for proc in procs:
                 proc.terminate()
@@ -169,7 +174,8 @@ def main(quick: bool = False) -> list[dict]:
         _row("scans per second, 64 devices", small["rate"], floor["rate"], "scans/s"),
         _row("p50 latency", small["p50"], floor["p50"], "ms"),
         _row("p99 latency", small["p99"], floor["p99"], "ms"),
-        _row("5xx answers", small["errors"] + large["errors"], floor["errors"], "count"),
+        _row("answers other than 200", small["errors"] + large["errors"], floor["errors"],
+             "count"),
         _row(f"scan p50 at {big:,} vs 1,000 delegates", large["p50"], small["p50"], "ms"),
         _row(f"scans per second at {big:,} vs 1,000 delegates", large["rate"], small["rate"],
              "scans/s"),

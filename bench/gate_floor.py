@@ -1,7 +1,9 @@
 """The floor for the gate benchmark: the same framework, auth and Redis, one script call.
 
 A door scan cannot be cheaper than this: a Flask app from ``create_base_app`` (the same
-before-request chain, the gatekeeper token looked up), a JSON body read, one EVALSHA.
+before-request chain), the gatekeeper token from the same per-process cache as the scan view
+(``auth.checks_token_live``), a JSON body read, one EVALSHA that checks the token is still
+live, as the scan script does.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from typing import Any
 from flask import Flask, request
 from flask.views import MethodView
 
+from shared import auth
 from shared.auth import roles
+from shared.keys import meeting, tokens_of
 from shared.store import get_redis
 from shared.web import api_blueprint, create_base_app
 
-_SCRIPT = "return {'new', ARGV[1]}"
+_SCRIPT = """
+if redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 0 then return {'error', 'invalid_token'} end
+return {'new', ARGV[1]}
+"""
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,12 +32,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     @blp.route("/events/<event>/gate/scans")
     class Floor(MethodView):
         @roles("gatekeeper")
+        @auth.checks_token_live
         def post(self, event):
             """Answer one script call."""
             script = app.extensions.setdefault("floor_script",
                                                get_redis().register_script(_SCRIPT))
             body = request.get_json()
-            result = script(keys=[f"podium:{{{event}}}:floor"], args=[body["nonce"]])
+            principal = auth.current()
+            result = script(keys=[meeting(event, "floor"), tokens_of(event)],
+                            args=[body["nonce"], principal.digest if principal else ""])
             return {"decision": "allow", "nonce": result[1]}
 
     api.register_blueprint(blp)

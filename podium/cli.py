@@ -67,16 +67,24 @@ def gate() -> None:
 @click.option("--session", "target", required=True, help="Session (or room) at this door.")
 @click.option("--direction", type=click.Choice(["in", "out"]), default="in")
 @click.option("--at", "at", type=float, default=None, help="Epoch seconds (default: now).")
+@click.option("--keys", "keys_file", type=click.File("r"), default=None,
+              help="Trusted public keys (JSON kid -> key, from /badge-keys), pinned on the "
+                   "device beforehand. Without them the bundle's own keys prove only that "
+                   "it is intact, not who made it.")
 @click.argument("token")
-def gate_verify(bundle_file, target: str, direction: str, at: float | None, token: str) -> None:
+def gate_verify(bundle_file, target: str, direction: str, at: float | None, keys_file,
+                token: str) -> None:
     """Decide a scanned TOKEN from a bundle alone, as the server would; exit 1 on deny."""
     import json
     import time
 
     from services.registration.gate import offline
 
+    trusted = json.load(keys_file) if keys_file else None
+    if trusted is None:
+        click.echo("warning: no --keys pinned; trusting the keys inside the bundle", err=True)
     try:
-        bundle = offline.verify_bundle(json.load(bundle_file))
+        bundle = offline.verify_bundle(json.load(bundle_file), trusted)
     except (offline.BundleError, ValueError) as exc:
         raise click.ClickException(f"unusable bundle: {exc}") from exc
     answer = offline.decide(bundle, token, target, direction, time.time() if at is None else at)

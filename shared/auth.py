@@ -29,6 +29,7 @@ from shared.errors import Problem
 ROLES = ("organiser", "gatekeeper", "delegate")
 PUBLIC = "public"
 RULE_ATTR = "_podium_roles"
+LIVE_ATTR = "_podium_checks_token_live"
 DELEGATE_TOKEN_MAX_AGE = 60 * 60 * 24 * 60  # two months: covers registration to the meeting
 # Endpoints of the framework itself that anyone may read.
 _PUBLIC_ENDPOINTS = {"static"}
@@ -42,6 +43,7 @@ class Principal:
     subject: str | None = None  # delegate id, or device id for gatekeepers
     rooms: tuple[str, ...] = field(default_factory=tuple)
     token_id: str | None = None
+    digest: str | None = None  # SHA-256 of an opaque token (member of keys.tokens_of)
 
 
 def roles(*allowed: str) -> Callable:
@@ -60,6 +62,18 @@ def roles(*allowed: str) -> Callable:
 def public(fn: Callable) -> Callable:
     """Declare a view open to anyone (a bearer token, if sent, is still read)."""
     setattr(fn, RULE_ATTR, (PUBLIC,))
+    return fn
+
+
+def checks_token_live(fn: Callable) -> Callable:
+    """Declare that the view itself refuses a revoked opaque token, inside its atomic step
+    (the token's ``digest`` must still be in ``keys.tokens_of(event)``).
+
+    Such a view may be handed a Principal from a per-process cache instead of one Redis read
+    per request: tokens never change once created, and the revocation check has moved into
+    the view's own script, so a revoked door device is still refused at once.
+    """
+    setattr(fn, LIVE_ATTR, True)
     return fn
 
 
@@ -90,8 +104,11 @@ def revoke_token(client: redis.Redis, event: str, token_id: str) -> bool:
     """Revoke a token by its public id (the first 12 hex digits of its hash)."""
     for digest in client.smembers(keys.tokens_of(event)):
         if digest.startswith(token_id):
-            client.delete(keys.token(digest))
-            client.srem(keys.tokens_of(event), digest)
+            # Together: views marked checks_token_live look at the set, others at the hash.
+            with client.pipeline(transaction=True) as pipe:
+                pipe.srem(keys.tokens_of(event), digest)
+                pipe.delete(keys.token(digest))
+                pipe.execute()
             return True
     return False
 
@@ -105,15 +122,32 @@ def delegate_token(secret_key: str, event: str, delegate_id: str) -> str:
     return _serializer(secret_key).dumps({"e": event, "d": delegate_id})
 
 
-def resolve(client: redis.Redis, secret_key: str, raw: str) -> Principal | None:
-    """Return who a bearer token belongs to, or None when it is not valid."""
+_principals: dict[str, Principal] = {}
+_PRINCIPAL_CACHE = 10_000
+
+
+def resolve(client: redis.Redis, secret_key: str, raw: str, *,
+            cached: bool = False) -> Principal | None:
+    """Return who a bearer token belongs to, or None when it is not valid.
+
+    ``cached`` only for views that check liveness themselves (:func:`checks_token_live`):
+    a known opaque token is then answered from this process's memory.
+    """
     if raw.startswith("pod_"):
-        data = client.hgetall(keys.token(hash_secret(raw)))
+        digest = hash_secret(raw)
+        if cached and (hit := _principals.get(digest)) is not None:
+            return hit
+        data = client.hgetall(keys.token(digest))
         if not data:
-            return None
+            return None  # never cached: a token created a moment later must work
         rooms = tuple(r for r in data.get("rooms", "").split(",") if r)
-        return Principal(data["role"], data["event"], data.get("subject") or None, rooms,
-                         data.get("id"))
+        found = Principal(data["role"], data["event"], data.get("subject") or None, rooms,
+                          data.get("id"), digest)
+        if cached:
+            if len(_principals) >= _PRINCIPAL_CACHE:
+                _principals.clear()
+            _principals[digest] = found
+        return found
     try:
         payload = _serializer(secret_key).loads(raw, max_age=DELEGATE_TOKEN_MAX_AGE)
     except (BadSignature, SignatureExpired):
@@ -125,19 +159,19 @@ def resolve(client: redis.Redis, secret_key: str, raw: str) -> Principal | None:
 
 # -- enforcement ------------------------------------------------------------------------
 
+def _handler(app: Flask, endpoint: str, method: str) -> Callable | None:
+    view = app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, "get" if method == "HEAD" else method.lower(), None)
+    return view
+
+
 def rule_for(app: Flask, endpoint: str, method: str) -> tuple[str, ...] | None:
     """The declared roles of one endpoint and method, or None when nothing is declared."""
     if endpoint in _PUBLIC_ENDPOINTS or endpoint.startswith(_PUBLIC_PREFIXES):
         return (PUBLIC,)
-    view = app.view_functions.get(endpoint)
-    if view is None:
-        return None
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        name = "get" if method == "HEAD" else method.lower()
-        handler = getattr(view_class, name, None)
-        return getattr(handler, RULE_ATTR, None) if handler else None
-    return getattr(view, RULE_ATTR, None)
+    return getattr(_handler(app, endpoint, method), RULE_ATTR, None)
 
 
 def _bearer() -> str | None:
@@ -159,8 +193,10 @@ def _check() -> None:
     if rule is None:
         raise Problem(403, "no_access_rule", "This route declares no access rule, so it is closed.")
     raw = _bearer()
+    live = getattr(_handler(current_app, request.endpoint or "", request.method), LIVE_ATTR,
+                   False)
     principal = resolve(current_app.extensions["redis"], current_app.config["SECRET_KEY"],
-                        raw) if raw else None
+                        raw, cached=live) if raw else None
     g.principal = principal
     if PUBLIC in rule:
         return

@@ -161,7 +161,8 @@ class Consumer:
         pending = self.client.xpending_range(stream, self.group, entry_id, entry_id, 1)
         if pending and pending[0]["times_delivered"] >= self.max_deliveries:
             with self.client.pipeline(transaction=True) as pipe:
-                pipe.xadd(stream + ":dead:" + self.group, {**raw, "origin": entry_id})
+                pipe.xadd(keys.bus_dead_letters(raw.get("event", ""), self.group),
+                          {**raw, "origin": entry_id})
                 pipe.xack(stream, self.group, entry_id)
                 pipe.execute()
             log.error("dead-lettered %s %s after %s deliveries", stream, entry_id,

@@ -62,6 +62,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for name, (default, kind) in _SETTINGS.items():
         config[name] = _coerce(name, env[name], kind) if name in env else default
+    for name, raw in env.items():
+        if name.startswith("RATE_LIMIT_"):  # per-bucket limits, see shared.ratelimit
+            config[name] = raw
     for service, port_key in (("AGENDA", "AGENDA_PORT"), ("REGISTRATION", "REGISTRATION_PORT"),
                               ("NOTIFY", "NOTIFY_PORT")):
         key = f"PUBLIC_{service}_URL"

@@ -15,7 +15,10 @@ import redis
 from flask import Flask, g, json
 from werkzeug.exceptions import HTTPException
 
+from shared.store import NotDurable
+
 PROBLEM_TYPE = "https://podium.example/problems/"
+PROBLEM_MIMETYPE = "application/problem+json"
 log = logging.getLogger("podium.errors")
 
 # Default reason codes for plain HTTP errors, so every body has one.
@@ -83,7 +86,7 @@ def problem_response(status: int, reason: str, detail: str, **kwargs: Any):
     headers = kwargs.pop("headers", None) or {}
     body = problem_body(status, reason, detail, **kwargs)
     response = Flask.response_class(json.dumps(body), status=status,
-                                    mimetype="application/problem+json")
+                                    mimetype=PROBLEM_MIMETYPE)
     response.headers.update(headers)
     return response
 
@@ -116,6 +119,11 @@ def _from_problem(error: Problem):
 
 
 def _from_redis(error: redis.RedisError):
+    if isinstance(error, NotDurable):
+        log.error("durable write not confirmed: %s", error)
+        return problem_response(503, "not_durable",
+                                "The change could not be confirmed on disk; retry it.",
+                                headers={"Retry-After": "1"})
     if isinstance(error, redis.ConnectionError | redis.TimeoutError | redis.BusyLoadingError):
         log.warning("redis unavailable: %s", error)
         return problem_response(503, "store_unavailable",
@@ -129,6 +137,15 @@ def _from_redis(error: redis.RedisError):
     return _from_unexpected(error)
 
 
+def _from_recursion(error: RecursionError):
+    # json.loads recurses once per nesting level: a body nested 100,000 deep is bad input.
+    from flask import request
+
+    if request.is_json and request.content_length:
+        return problem_response(400, "bad_request", "The JSON body is nested too deeply.")
+    return _from_unexpected(error)
+
+
 def _from_unexpected(error: Exception):
     log.exception("unhandled error")
     return problem_response(500, "internal_error", "Something went wrong on our side.")
@@ -139,4 +156,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Problem, _from_problem)
     app.register_error_handler(HTTPException, _from_http)
     app.register_error_handler(redis.RedisError, _from_redis)
+    app.register_error_handler(RecursionError, _from_recursion)
     app.register_error_handler(Exception, _from_unexpected)

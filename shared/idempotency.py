@@ -99,13 +99,19 @@ def _before(service: str):
     return before
 
 
+_NOT_OUTCOMES = {408, 425, 429}
+
+
 def _after(response: Response) -> Response:
     claim = g.pop("idempotency", None)
     if claim is None:
         return response
     key, fingerprint = claim
     r = current_app.extensions["redis"]
-    if response.status_code >= 500 or response.is_streamed:
+    # Answers that say "not now" (rate limited, busy, store away) are not the outcome of the
+    # request: keeping them would refuse the client's retry for a day.
+    if response.status_code >= 500 or response.status_code in _NOT_OUTCOMES \
+            or response.is_streamed:
         r.delete(key)
         return response
     stored = {"fp": fingerprint, "status": response.status_code,

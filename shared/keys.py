@@ -21,6 +21,11 @@ def bus_stream(event_id: str) -> str:
     return meeting(event_id, "bus")
 
 
+def bus_dead_letters(event_id: str, group: str) -> str:
+    """Entries a consumer group gave up on after repeated failures, kept for inspection."""
+    return meeting(event_id, "bus", "dead", group)
+
+
 def meetings() -> str:
     """Set of meeting ids that have a bus stream (consumers discover streams here)."""
     return f"{PREFIX}:meetings"

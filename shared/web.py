@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import http
 import logging
 import time
 import uuid
 from typing import Any
 
+import marshmallow as ma
 import redis
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
 
 from shared import auth, errors, logs, store
 from shared.config import check_safe, load
@@ -19,6 +22,40 @@ API_PREFIX = "/api/v1"
 ACCEPTS_ATTR = "_podium_accepts"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 access_log = logging.getLogger("podium.access")
+
+
+class ProblemSchema(ma.Schema):
+    """The documented shape of every error (``application/problem+json``, RFC 9457)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # some problems carry extra members (retry_after, ...)
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    reason = ma.fields.String()
+    errors = ma.fields.Raw()
+    request_id = ma.fields.String()
+
+
+class PodiumApi(Api):
+    """flask-smorest's Api, documenting errors as they are sent: problem+json documents."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        # As smorest's, with the content type errors really have, so that clients and
+        # schemathesis's conformance checks read the same contract the handlers keep.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, errors.PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, errors.PROBLEM_MIMETYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def accepts(*mimetypes: str):
@@ -52,6 +89,8 @@ def _check_body() -> None:
         limit = app.config["MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
             raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
+        # A chunked body has no length to check up front: cap what reading may take.
+        request.max_content_length = limit
         return
     if mimetype in accepted:
         return
@@ -111,7 +150,7 @@ def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -
     app.config["SERVICE_NAME"] = name.rsplit(".", 1)[-1]
     logs.configure(app.config["LOG_LEVEL"], app.config["LOG_JSON"])
     store.init_app(app)
-    api = Api(app, spec_kwargs={"info": {"description": f"Podium {title}."}})
+    api = PodiumApi(app, spec_kwargs={"info": {"description": f"Podium {title}."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     errors.init_app(app)  # after Api: our handlers replace smorest's
     app.before_request(_start_request)

@@ -64,6 +64,13 @@ class EventSchema(Strict):
             raise ma.ValidationError("Not an IANA timezone (e.g. America/El_Salvador).") from exc
 
     @validates_schema
+    def _hours(self, data: dict, **_kw) -> None:
+        for part in ("morning", "afternoon"):
+            start, _sep, end = (data.get(part) or "00:00-23:59").partition("-")
+            if end <= start:
+                raise ma.ValidationError("The hours must end after they start.", part)
+
+    @validates_schema
     def _days(self, data: dict, **_kw) -> None:
         first, last = data.get("first_day"), data.get("last_day")
         if first and last and (last < first or (last - first).days > 60):

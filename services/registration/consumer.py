@@ -9,6 +9,7 @@ from datetime import datetime
 import redis
 
 from services.registration import keys
+from services.registration.gate import keys as gate_keys
 from services.registration.scripts import script
 from shared import bus
 from shared.keys import bus_stream, handled
@@ -36,7 +37,11 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
     """Apply one agenda event to the copy (idempotent: it sets values, never increments)."""
     eid = msg.event
     if msg.type == "agenda.event.updated":
-        r.set(keys.event(eid), json.dumps(msg.data))
+        with r.pipeline(transaction=True) as pipe:
+            pipe.set(keys.event(eid), json.dumps(msg.data))
+            # Door hours live in every offline bundle: a new version tells devices to fetch.
+            pipe.incr(gate_keys.bundle_version(eid))
+            pipe.execute()
         return
     data = msg.data
     version = int(data["version"])
@@ -57,8 +62,10 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
 
 
 def _report_new_conflicts(r: redis.Redis, eid: str, msg: bus.Message, data: dict) -> None:
-    """A moved session may now collide with another of a delegate's sessions: say so."""
-    moved = [c["session"] for c in data["changes"] if "moved_time" in c["labels"]]
+    """A session that moved, or came back after a cancellation, may now collide with another
+    of a delegate's sessions (sign-ups ignore cancelled sessions): say so, drop no one."""
+    moved = [c["session"] for c in data["changes"]
+             if {"moved_time", "reinstated", "added"} & set(c["labels"])]
     found = []
     for sid in moved:
         s = r.hgetall(keys.session(eid, sid))

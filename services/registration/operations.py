@@ -12,7 +12,7 @@ import redis
 
 from services.registration import keys
 from services.registration.scripts import script
-from shared import bus
+from shared import bus, store
 from shared.auth import delegate_token
 from shared.errors import Problem
 from shared.keys import bus_stream
@@ -56,7 +56,7 @@ def get_meeting(r: redis.Redis, event_id: str) -> dict:
 
 
 def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secret: str,
-             by_organiser: bool) -> tuple[dict, bool]:
+             by_organiser: bool, durable: bool = False) -> tuple[dict, bool]:
     """Register a delegate; return (delegate, created). An existing e-mail is not re-created."""
     get_meeting(r, event_id)
     delegate_id = "d" + secrets.token_hex(8)
@@ -68,12 +68,12 @@ def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secr
     link = access_link(public_url, event_id, delegate_id, secret)
     event_data = {"delegate": {k: v for k, v in delegate.items() if k != "email_norm"},
                   "access_link": link}
-    result = script(r, "register")(
-        keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), norm, delegate_id,
-              json.dumps({k: v for k, v in delegate.items() if k != "id"}),
-              int(time.time() * 1000), event_id, request_id_var.get() or "", bus.now_iso(),
-              json.dumps(event_data), "0" if by_organiser else "1"])
+    result = _write(r, "register", [bus_stream(event_id)],
+                    [keys.prefix(event_id), norm, delegate_id,
+                     json.dumps({k: v for k, v in delegate.items() if k != "id"}),
+                     int(time.time() * 1000), event_id, request_id_var.get() or "",
+                     bus.now_iso(), json.dumps(event_data), "0" if by_organiser else "1"],
+                    durable)
     if result[0] == "error":
         refuse(result[1])
     if result[0] == "exists":
@@ -94,6 +94,13 @@ def get_delegate(r: redis.Redis, event_id: str, delegate_id: str) -> dict:
     data["id"] = delegate_id
     data["scopes"] = sorted(r.smembers(keys.accreditation(event_id, delegate_id)))
     return data
+
+
+def _write(r: redis.Redis, name: str, keys_: list[str], args: list, durable: bool):
+    """Run a write script; durable: answer only once WAITAOF confirms it is on disk."""
+    if not durable:
+        return script(r, name)(keys=keys_, args=args)
+    return store.durably(r, lambda pipe: script(r, name)(keys=keys_, args=args, client=pipe))
 
 
 def update_delegate(r: redis.Redis, event_id: str, delegate_id: str, changes: dict) -> dict:
@@ -132,10 +139,10 @@ def put_settings(r: redis.Redis, event_id: str, settings: dict) -> dict:
     return get_settings(r, event_id)
 
 
-def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
-    result = script(r, "signup")(
-        keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)])
+def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
+            durable: bool = False) -> dict:
+    result = _write(r, "signup", [bus_stream(event_id)],
+                    [keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)], durable)
     if result[0] == "error":
         if result[1] == "conflict":
             refuse("conflict", {"conflicting_session": result[2]},

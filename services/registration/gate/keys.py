@@ -12,9 +12,18 @@ def devices(event_id: str) -> str:
     return _k(event_id, "devices")
 
 
-def nonces(event_id: str) -> str:
-    """Hash 'device:nonce' -> JSON answer: a scan uploaded twice is recorded once."""
-    return _k(event_id, "nonces")
+def nonces(event_id: str, utc_day: int) -> str:
+    """Hash 'device:nonce' -> JSON answer, for scans made on one UTC day (days since 1970).
+
+    A scan uploaded twice is recorded once. Buckets expire after the last upload of their
+    day's scans can be accepted (scanned_at up to 30 days old), so they do not grow for ever.
+    """
+    return _k(event_id, "nonces", str(utc_day))
+
+
+def scan_rate(event_id: str, device: str) -> str:
+    """Counter of one device's scans in the current rate-limit window (expires with it)."""
+    return _k(event_id, "rate", device)
 
 
 def scans(event_id: str) -> str:
@@ -22,14 +31,23 @@ def scans(event_id: str) -> str:
     return _k(event_id, "scans")
 
 
-def presence(event_id: str) -> str:
-    """Hash delegate id -> room the delegate is inside."""
-    return _k(event_id, "presence")
+def presence(event_id: str, day: str) -> str:
+    """Hash delegate id -> room the delegate is inside, on one local day of the meeting.
+
+    Per day, so presence and occupancy start empty each morning: people who left without
+    scanning out do not block their own entry, nor fill a room, the next day.
+    """
+    return _k(event_id, "presence", day)
 
 
-def occupancy(event_id: str) -> str:
-    """Hash room id -> number of people inside."""
-    return _k(event_id, "occupancy")
+def occupancy(event_id: str, day: str) -> str:
+    """Hash room id -> number of people inside, on one local day of the meeting."""
+    return _k(event_id, "occupancy", day)
+
+
+def occupancy_audit(event_id: str) -> str:
+    """List of JSON entries: organisers' corrections of a room's occupancy."""
+    return _k(event_id, "occupancy-audit")
 
 
 def bundle_version(event_id: str) -> str:
@@ -38,15 +56,13 @@ def bundle_version(event_id: str) -> str:
 
 
 def bundle_changes(event_id: str) -> str:
-    """Sorted set 'serial' or 'key:<kid>' -> bundle version of its last change."""
+    """Sorted set 'serial', 'key:<kid>' or 'session:<id>' -> bundle version of its last
+    change (one member per thing, so it is bounded by the meeting's size)."""
     return _k(event_id, "bundle-changes")
 
 
-def bundle_floor(event_id: str) -> str:
-    """Oldest version a delta can start from (older change records were trimmed)."""
-    return _k(event_id, "bundle-floor")
-
-
-def bundle_digests(event_id: str) -> str:
-    """Hash serial -> digest of what the last bundle said about it (to detect changes)."""
-    return _k(event_id, "bundle-digests")
+def bundle_dirty(event_id: str) -> str:
+    """Sorted set delegate id -> bundle version of the last change to what a door knows of
+    them (accreditation, details, sign-ups). Written by the registration scripts through
+    ``mark_bundle`` in ``lua/prelude.lua``, which builds these key names from the prefix."""
+    return _k(event_id, "bundle-dirty")

@@ -53,7 +53,7 @@ def merge(old: dict | None, delta: dict) -> dict:
         return delta
     badges = {**old["badges"], **delta["badges"]}
     revoked = sorted({*old["revoked"], *delta["revoked"]}, key=int)
-    for serial in delta["revoked"]:
+    for serial in [*delta["revoked"], *delta.get("dropped", [])]:
         badges.pop(serial, None)
     return {**delta, "badges": badges, "revoked": revoked, "full": True, "since": None}
 

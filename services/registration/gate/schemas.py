@@ -39,7 +39,7 @@ class ScanSchema(Strict):
     scanned_at = fields.AwareDateTime(
         metadata={"description": "When the scan happened (offline uploads); default now."})
 
-    @validates("scanned_at")
+    @validates("scanned_at")  # 30 days: gate.scans.UPLOAD_DAYS (nonces are kept as long)
     def _recent(self, value: datetime, **_kw) -> None:
         now = datetime.now(UTC)
         if not now - timedelta(days=30) <= value <= now + timedelta(minutes=5):
@@ -49,6 +49,32 @@ class ScanSchema(Strict):
     def _target(self, data: dict, **_kw) -> None:
         if bool(data.get("session")) == bool(data.get("room")):
             raise ma.ValidationError("Give a session or a room.", "session")
+
+
+class CorrectionSchema(Strict):
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100_000),
+                           metadata={"description": "People in the room now (a head count)."})
+    reason = fields.String(required=True, validate=[validate.Length(1, 500), NO_CONTROL])
+
+
+class CorrectionOutSchema(ma.Schema):
+    at = fields.String()
+    by = fields.Dict(metadata={"description": "The organiser token's id and label."})
+    room = fields.String()
+    day = fields.String(metadata={"description": "The meeting's local day corrected."})
+    reason = fields.String()
+    before = fields.Integer()
+    after = fields.Integer()
+    forgotten = fields.Integer(metadata={"description": "People no longer recorded inside "
+                                                        "(a count of 0 clears the room)."})
+
+
+class RoomOccupancySchema(ma.Schema):
+    room = fields.String()
+    name = fields.String(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    inside = fields.Integer()
+    corrections = fields.List(fields.Nested(CorrectionOutSchema))
 
 
 class BatchSchema(Strict):

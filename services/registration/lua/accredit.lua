@@ -27,6 +27,7 @@ else
   after, etype = (redis.call('SCARD', skey) == 0) and 'revoked' or 'approved', 'revoked'
 end
 redis.call('HSET', dkey, 'accreditation', after)
+mark_bundle(P, did)  -- also covers the sessions it may leave below
 local held = redis.call('SMEMBERS', skey)
 table.sort(held)
 local doc = cjson.encode(delegate_doc(P, did))
@@ -42,12 +43,7 @@ for i = 1, #flat, 2 do
   local sid, state = flat[i], flat[i + 1]
   local s = redis.call('HMGET', P .. 'session:' .. sid, 'access', 'accreditation')
   if s[1] == 'accredited' and not covered(P, did, s[2]) then
-    redis.call('HDEL', mine, sid)
-    redis.call('ZREM', P .. 'confirmed:' .. sid, did)
-    redis.call('ZREM', P .. 'waitlist:' .. sid, did)
-    emit(stream, 'registration.signup.cancelled', event_id,
-         {delegate = did, session = sid, state = state, reason = 'accreditation_revoked'},
-         rid, at)
+    drop(P, sid, did, state, 'accreditation_revoked', stream, event_id, rid, at)
     removed[#removed + 1] = sid
     if state == 'confirmed' then promote(P, sid, stream, event_id, rid, at) end
   end

@@ -7,6 +7,7 @@ if not state then return {'error', 'not_signed_up'} end
 redis.call('HDEL', P .. 'mine:' .. did, sid)
 redis.call('ZREM', P .. 'confirmed:' .. sid, did)
 redis.call('ZREM', P .. 'waitlist:' .. sid, did)
+if state == 'confirmed' then mark_bundle(P, did) end
 emit(stream, 'registration.signup.cancelled', event_id,
      {delegate = did, session = sid, state = state}, rid, at)
 local promoted = {}

@@ -38,6 +38,7 @@ else
   position = redis.call('ZRANK', P .. 'waitlist:' .. sid, did) + 1
 end
 redis.call('HSET', mine, sid, state)
+if state == 'confirmed' then mark_bundle(P, did) end
 emit(stream, 'registration.signup.' .. state, event_id,
      {delegate = did, session = sid, state = state, position = position}, rid, at)
 return {'ok', state, position, 'new'}

@@ -8,6 +8,10 @@ for k, v in pairs(f) do
   if v == cjson.null then redis.call('HDEL', key, k) else redis.call('HSET', key, k, tostring(v)) end
 end
 redis.call('SADD', P .. 'sessions', sid)
+mark_bundle_change(P, 'session:' .. sid)
 local promoted = {}
-if f['status'] ~= 'cancelled' then promoted = promote(P, sid, stream, ARGV[4], ARGV[5], ARGV[6]) end
+if f['status'] ~= 'cancelled' then
+  drop_uncovered(P, sid, stream, ARGV[4], ARGV[5], ARGV[6])
+  promoted = promote(P, sid, stream, ARGV[4], ARGV[5], ARGV[6])
+end
 return cjson.encode(promoted)

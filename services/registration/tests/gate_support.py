@@ -65,15 +65,20 @@ def register(registration, org: str, event_id: str, name: str = "Ana Pérez",
     return resp.json()["id"]
 
 
-def accredit(r, event_id: str, delegate_id: str, scopes=("general",),
-             status: str = "approved") -> None:
-    """Test setup only: the accreditation API is being built in parallel by another engineer,
-    so the decision is written as registration keeps it (the delegate hash field and the set
-    of scopes). Everything else in these tests goes through HTTP."""
-    r.hset(reg_keys.delegate(event_id, delegate_id), "accreditation", status)
-    r.delete(reg_keys.accreditation(event_id, delegate_id))
-    if scopes:
-        r.sadd(reg_keys.accreditation(event_id, delegate_id), *scopes)
+def accredit(registration, org: str, event_id: str, delegate_id: str,
+             scopes=("general",)) -> None:
+    """Approve a delegate's accreditation through the accreditation API."""
+    resp = registration.post(f"{API}{event_id}/delegates/{delegate_id}/accreditation", org,
+                             json={"decision": "approve", "scopes": list(scopes),
+                                   "reason": "Credentials checked."})
+    assert resp.status_code == 200 and resp.json()["accreditation"] == "approved", resp.text
+
+
+def revoke(registration, org: str, event_id: str, delegate_id: str) -> None:
+    """Revoke every scope of a delegate's accreditation through the API."""
+    resp = registration.post(f"{API}{event_id}/delegates/{delegate_id}/accreditation", org,
+                             json={"decision": "revoke", "reason": "Credentials withdrawn."})
+    assert resp.status_code == 200 and resp.json()["accreditation"] == "revoked", resp.text
 
 
 def badge(registration, org: str, event_id: str, delegate_id: str) -> str:

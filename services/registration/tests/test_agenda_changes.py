@@ -80,3 +80,54 @@ def test_a_moved_session_reports_new_conflicts_and_drops_nobody(
                           "conflicting_title": "Early talk"}]
     mine = registration.get(f"{API}{meeting_id}/delegates/{did}/agenda", token).json()
     assert sorted(s["session"] for s in mine) == ["early", "late"]
+
+
+def test_a_session_made_restricted_keeps_only_covered_delegates_and_promotes_no_one_else(
+        agenda, registration, registration_consumer, r, meeting_id, make_token):
+    """Review finding: promotion once ignored accreditation, so a waitlisted delegate whose
+    accreditation did not cover a session made restricted later got a seat in it."""
+    org = make_token(meeting_id)
+    _meeting(agenda, org, meeting_id, [{"id": "ws", "start": "09:00", "end": "10:00",
+                                        "title": "Workshop", "capacity": 1}])
+    _copied(r, meeting_id, _publish(agenda, org, meeting_id))
+    seated, waiting, covered = (register(registration, meeting_id, f"{n}@example.org")["id"]
+                                for n in ("seated", "waiting", "covered"))
+    for did in (seated, waiting, covered):
+        registration.post(f"{API}{meeting_id}/delegates/{did}/sessions",
+                          token_for(registration, did, meeting_id), json={"session": "ws"})
+    resp = registration.post(f"{API}{meeting_id}/delegates/{covered}/accreditation", org,
+                             json={"decision": "approve", "scopes": ["child"], "reason": "ok"})
+    assert resp.status_code in (200, 201), resp.text
+    assert seats(r, meeting_id, "ws") == ([seated], [waiting, covered])
+
+    agenda.patch(f"{API}{meeting_id}/sessions/ws", org,
+                 json={"access": "accredited", "accreditation": "child", "capacity": 3})
+    _copied(r, meeting_id, _publish(agenda, org, meeting_id))
+    assert seats(r, meeting_id, "ws") == ([covered], [])
+    dropped = {d["delegate"]: d["reason"] for t, d in events(r, meeting_id)
+               if t == "registration.signup.cancelled"}
+    assert dropped == {seated: "access_changed", waiting: "access_changed"}
+
+
+def test_a_reinstated_session_reports_the_double_booking_it_creates(
+        agenda, registration, registration_consumer, r, meeting_id, make_token):
+    """Review finding: sign-ups ignore cancelled sessions, so reinstating one could leave a
+    delegate in two overlapping sessions without a word."""
+    org = make_token(meeting_id)
+    _meeting(agenda, org, meeting_id, [
+        {"id": "a", "start": "09:00", "end": "10:00", "title": "Talk A"},
+        {"id": "b", "start": "09:30", "end": "10:30", "title": "Talk B"}])
+    _copied(r, meeting_id, _publish(agenda, org, meeting_id))
+    did = register(registration, meeting_id, "ana@example.org")["id"]
+    token = token_for(registration, did, meeting_id)
+    path = f"{API}{meeting_id}/delegates/{did}/sessions"
+    assert registration.post(path, token, json={"session": "a"}).status_code == 201
+    agenda.patch(f"{API}{meeting_id}/sessions/a", org, json={"status": "cancelled"})
+    _copied(r, meeting_id, _publish(agenda, org, meeting_id))
+    assert registration.post(path, token, json={"session": "b"}).status_code == 201
+    agenda.patch(f"{API}{meeting_id}/sessions/a", org, json={"status": "scheduled"})
+    _copied(r, meeting_id, _publish(agenda, org, meeting_id))
+    conflicts = wait_until(lambda: [d for t, d in events(r, meeting_id)
+                                    if t == "registration.signup.conflict"])
+    assert conflicts == [{"delegate": did, "session": "a", "conflicting_session": "b",
+                          "conflicting_title": "Talk B"}]

@@ -29,7 +29,7 @@ def test_badge_is_issued_once_to_an_accredited_delegate(registration, r, meeting
     did = gs.register(registration, org, event)
     resp = registration.get(f"{API}{event}/delegates/{did}/badge", org)
     assert resp.status_code == 409 and resp.json()["reason"] == "not_accredited"
-    gs.accredit(r, event, did)
+    gs.accredit(registration, org, event, did)
     first = registration.get(f"{API}{event}/delegates/{did}/badge", org).json()
     again = registration.get(f"{API}{event}/delegates/{did}/badge", org).json()
     assert first == again and len(first["token"]) < 200
@@ -41,7 +41,7 @@ def test_images_and_print_sheet(registration, r, meeting, make_token):
     event, org = meeting
     ids = [gs.register(registration, org, event, name=f"Delegate {i} <b>") for i in range(3)]
     for did in ids:
-        gs.accredit(r, event, did)
+        gs.accredit(registration, org, event, did)
     svg = registration.get(f"{API}{event}/delegates/{ids[0]}/badge.svg", org)
     assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
     assert b"<svg" in svg.content
@@ -65,7 +65,7 @@ def test_delegates_see_only_their_own_badge(registration, r, meeting):
 
     event, org = meeting
     mine, other = gs.register(registration, org, event), gs.register(registration, org, event)
-    gs.accredit(r, event, mine)
+    gs.accredit(registration, org, event, mine)
     token = delegate_token(registration.app.config["SECRET_KEY"], event, mine)
     assert registration.get(f"{API}{event}/delegates/{mine}/badge.svg", token).status_code == 200
     assert registration.get(f"{API}{event}/delegates/{other}/badge", token).status_code == 404
@@ -76,7 +76,7 @@ def test_delegates_see_only_their_own_badge(registration, r, meeting):
 def test_reissue_revokes_the_previous_serial(registration, r, meeting):
     event, org = meeting
     did = gs.register(registration, org, event)
-    gs.accredit(r, event, did)
+    gs.accredit(registration, org, event, did)
     old = registration.get(f"{API}{event}/delegates/{did}/badge", org).json()
     resp = registration.post(f"{API}{event}/delegates/{did}/badge/reissue", org)
     assert resp.status_code == 201
@@ -94,8 +94,8 @@ def test_reissue_revokes_the_previous_serial(registration, r, meeting):
 def test_key_rotation_keeps_old_badges_until_retired(registration, r, meeting):
     event, org = meeting
     a, b = gs.register(registration, org, event), gs.register(registration, org, event)
-    gs.accredit(r, event, a)
-    gs.accredit(r, event, b)
+    gs.accredit(registration, org, event, a)
+    gs.accredit(registration, org, event, b)
     old_token = gs.badge(registration, org, event, a)
     door = gs.device(registration, org, event)
     keys = registration.get(f"{API}{event}/badge-keys", door).json()

@@ -29,7 +29,7 @@ def meeting(agenda, registration, registration_consumer, r, meeting_id, make_tok
 
 def _delegate(registration, r, event, org, scopes=("general",), name="Ana", sign_up=()):
     did = gs.register(registration, org, event, name=name)
-    gs.accredit(r, event, did, scopes)
+    gs.accredit(registration, org, event, did, scopes)
     for sid in sign_up:
         resp = registration.post(f"{API}{event}/delegates/{did}/sessions", org,
                                  json={"session": sid})
@@ -63,7 +63,7 @@ def test_each_reason_code_and_the_offline_verifier_agrees(registration, r, meeti
     _, t_traff2 = _delegate(registration, r, event, org, ("trafficking",), "T2", ["workshop"])
     _, t_traff3 = _delegate(registration, r, event, org, ("trafficking",), "T3", ["workshop"])
     lapsed, t_lapsed = _delegate(registration, r, event, org, name="Lapsed")
-    gs.accredit(r, event, lapsed, status="revoked")
+    gs.revoke(registration, org, event, lapsed)
     lost, t_old = _delegate(registration, r, event, org, name="Lost")
     reissued = registration.post(f"{API}{event}/delegates/{lost}/badge/reissue", org)
     assert reissued.status_code == 201
@@ -168,7 +168,7 @@ def test_revocations_reach_the_next_scan_and_the_next_bundle(registration, r, me
     assert offline.decide(held, t_lapsing, "plenary", "in", time.time())["decision"] == "allow"
     assert offline.decide(held, t_lost, "plenary", "in", time.time())["decision"] == "allow"
 
-    gs.accredit(r, event, lapsing, status="revoked")  # the accreditation API, in parallel
+    gs.revoke(registration, org, event, lapsing)
     assert registration.post(f"{API}{event}/delegates/{lost}/badge/reissue",
                              org).status_code == 201
     assert gs.scan(registration, door, event, t_lapsing, session="plenary").json()[
@@ -275,3 +275,41 @@ def test_the_cli_decides_from_a_saved_bundle(registration, r, meeting, tmp_path)
     forged = subprocess.run([podium, "gate", "verify", "--bundle", str(path), token,
                              "--session", "plenary"], capture_output=True, text=True, timeout=60)
     assert forged.returncode != 0 and "unusable bundle" in forged.stderr
+
+
+def test_the_cli_with_pinned_keys_refuses_a_bundle_signed_by_someone_else(
+        registration, r, meeting, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from base64 import urlsafe_b64encode
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from services.registration.gate.bundle import canonical
+
+    event, org = meeting
+    _, token = _delegate(registration, r, event, org)
+    door = gs.device(registration, org, event)
+    signed = _bundle(registration, event, door)
+    keys_path = tmp_path / "keys.json"
+    keys_path.write_text(json.dumps(gs.trusted_keys(registration, event, door)))
+    # An attacker's bundle: self-consistent, signed with a key of their own.
+    forger = Ed25519PrivateKey.generate()
+    public = forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    doc = {**signed["bundle"], "keys": {**signed["bundle"]["keys"],
+                                        "evil": urlsafe_b64encode(public).decode().rstrip("=")}}
+    forged = {"bundle": doc, "kid": "evil",
+              "signature": urlsafe_b64encode(forger.sign(canonical(doc))).decode().rstrip("=")}
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(forged))
+    podium = str(Path(sys.executable).parent / "podium")
+    args = [podium, "gate", "verify", "--bundle", str(path), token, "--session", "plenary"]
+    pinned = subprocess.run([*args, "--keys", str(keys_path)], capture_output=True, text=True,
+                            timeout=60)
+    assert pinned.returncode != 0 and "unusable bundle" in pinned.stderr
+    unpinned = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert "no --keys pinned" in unpinned.stderr
+    assert unpinned.returncode == 0, "the forgery is well formed: only pinning stops it"

@@ -110,7 +110,7 @@ def test_a_sample_over_http_gets_the_same_answers(agenda, registration, registra
     org = make_token(meeting_id)
     gs.create_meeting(agenda, r, org, meeting_id)
     did = gs.register(registration, org, meeting_id)
-    gs.accredit(r, meeting_id, did)
+    gs.accredit(registration, org, meeting_id, did)
     token = gs.badge(registration, org, meeting_id, did)
     door = gs.device(registration, org, meeting_id)
     cases = []

@@ -20,6 +20,7 @@ from services.registration.schemas import (
 from shared import auth
 from shared.auth import public, roles
 from shared.errors import Problem
+from shared.ratelimit import limit
 from shared.store import get_redis
 from shared.web import api_blueprint
 
@@ -34,6 +35,7 @@ def _link_config() -> dict:
 @blp.route("/events/<event>/delegates")
 class Delegates(MethodView):
     @public
+    @limit("register", "300/60")  # per address and meeting; a delegation's NAT must fit
     @blp.arguments(RegisterSchema)
     @blp.response(201, DelegateSchema)
     def post(self, data, event):
@@ -42,6 +44,7 @@ class Delegates(MethodView):
         by_organiser = bool(principal and principal.role == "organiser"
                             and principal.event == event)
         delegate, created = ops.register(get_redis(), event, data, by_organiser=by_organiser,
+                                         durable=current_app.config["DURABLE_WRITES"],
                                          **_link_config())
         if not created:
             raise Problem(409, "already_registered",
@@ -50,6 +53,7 @@ class Delegates(MethodView):
 
     @roles("organiser")
     @blp.arguments(DelegateFilterSchema, location="query")
+    @blp.response(200)  # documents the 200 as JSON (schemathesis: content type conformance)
     def get(self, args, event):
         """List delegates (the accreditation queue): filter by status, delegation, category."""
         return jsonify(accreditation.list_delegates(get_redis(), event, **args))
@@ -58,6 +62,7 @@ class Delegates(MethodView):
 @blp.route("/events/<event>/access-link")
 class AccessLink(MethodView):
     @public
+    @limit("access_link", "20/600")  # login-like: slows guessing who is registered
     @blp.arguments(AccessLinkSchema)
     @blp.response(202)
     def post(self, data, event):
@@ -97,7 +102,8 @@ class Signups(MethodView):
     @blp.response(201, SignupResultSchema)
     def post(self, data, event, delegate_id):
         """Sign up for a session: a seat, or the waitlist when it is full."""
-        result = ops.sign_up(get_redis(), event, delegate_id, data["session"])
+        result = ops.sign_up(get_redis(), event, delegate_id, data["session"],
+                             durable=current_app.config["DURABLE_WRITES"])
         return result, 201 if result["new"] else 200
 
 

@@ -42,6 +42,7 @@ class Settings(MethodView):
 class Bulk(MethodView):
     @roles("organiser")
     @accepts("text/csv")
+    @blp.response(200)
     def post(self, event):
         """Register many delegates (CSV with a header line, or a JSON list); report each row."""
         if request.mimetype == "text/csv":
@@ -61,6 +62,7 @@ class Bulk(MethodView):
 @blp.route("/events/<event>/delegates/<delegate_id>/accreditation")
 class Accreditation(MethodView):
     @roles("organiser")
+    @blp.response(200)
     def get(self, event, delegate_id):
         """Read a delegate's accreditation and its audit trail (who, when, what)."""
         r = get_redis()

@@ -2,17 +2,36 @@
 -- Invariants: a delegate is inside a room at most once (two doors scanning the same badge at
 -- the same moment let one in); a room's occupancy never passes its fire-safety capacity; a
 -- (device, nonce) pair is recorded once and always gets its first answer; every scan,
--- allowed or denied, is appended to the scans stream.
+-- allowed or denied, is appended to the scans stream; a revoked device token records nothing.
 -- The order of the checks is the contract shared with gate/offline.py (same data, same answer).
--- KEYS: nonces, scans, presence, occupancy, signing_keys, revoked, badge, delegate,
---       accreditation, rooms, event, sessions
+-- KEYS: nonces (the scan's UTC day), scans, presence (local day), occupancy (local day),
+--       signing_keys, revoked, badge, delegate, accreditation, rooms, event, sessions,
+--       nonces (day before), nonces (day after), tokens_of, device rate window
 -- ARGV: P, device, nonce, now, pre_reason, kid, serial, delegate, session, room, direction,
---       device_rooms (comma list, '' = all), scanned_at (ISO), token_hint
+--       device_rooms (comma list, '' = all), scanned_at (ISO), token_hint, token_digest,
+--       nonces_expire_at, day_expire_at, rate_count (0 = no limit), rate_window_ms
 -- Session keys are built from P (the registration prefix), as the registration scripts do:
 -- a room scan only learns its session here. They share the meeting's hash slot.
 local P, device, nonce = ARGV[1], ARGV[2], ARGV[3]
+-- The caller's token may come from a per-process cache: this is where revocation bites.
+if ARGV[15] ~= '' and redis.call('SISMEMBER', KEYS[15], ARGV[15]) == 0 then
+  return {'error', 'invalid_token'}
+end
+-- Per-device flood guard (shared/ratelimit.py's fixed window, RATE_LIMIT_SCAN), counted here
+-- rather than in a round trip of its own; a refused scan records nothing.
+if ARGV[18] ~= '0' then
+  local n = redis.call('INCR', KEYS[16])
+  local ttl = redis.call('PTTL', KEYS[16])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[16], ARGV[19])
+    ttl = tonumber(ARGV[19])
+  end
+  if n > tonumber(ARGV[18]) then return {'error', 'rate_limited', ttl} end
+end
+-- A retry without scanned_at may fall either side of midnight: look one day either way.
 local nonce_field = device .. ':' .. nonce
 local seen = redis.call('HGET', KEYS[1], nonce_field)
+    or redis.call('HGET', KEYS[13], nonce_field) or redis.call('HGET', KEYS[14], nonce_field)
 if seen then return {'dup', seen} end
 
 local now = tonumber(ARGV[4])
@@ -96,6 +115,8 @@ if direction == 'in' then
     end
     redis.call('HSET', KEYS[3], did, room)
     occupancy = redis.call('HINCRBY', KEYS[4], room, 1)
+    redis.call('EXPIREAT', KEYS[3], ARGV[17])
+    redis.call('EXPIREAT', KEYS[4], ARGV[17])
   end
 elseif reason == '' and inside == room then
   redis.call('HDEL', KEYS[3], did)
@@ -116,4 +137,5 @@ local answer = {decision = decision, reason = (reason ~= '' and reason or cjson.
   capacity = capacity or cjson.null, scan_id = scan_id, scanned_at = ARGV[13]}
 local encoded = cjson.encode(answer)
 redis.call('HSET', KEYS[1], nonce_field, encoded)
+redis.call('EXPIREAT', KEYS[1], ARGV[16])
 return {'new', encoded}
