@@ -73,8 +73,12 @@ def _plan_signup(r: redis.Redis, eid: str, msg: bus.Message, did: str,
         return
     if state == "cancelled":
         directory.set_participation(r, eid, sid, did, None)
-        if data.get("reason") == "accreditation_revoked":  # a delegate's own leave needs no mail
-            _one(r, eid, f"su-{msg.id}", "signup_removed", did, payload, enqueue)
+        # Registration gives a reason when it took the delegate out (accreditation revoked,
+        # the session's access changed, not promoted for want of accreditation): they are
+        # told why. A delegate's own leave has no reason and needs no mail.
+        if data.get("reason"):
+            _one(r, eid, f"su-{msg.id}", "signup_removed", did,
+                 {**payload, "reason": data["reason"]}, enqueue)
         return
     directory.set_participation(r, eid, sid, did, data.get("state") or state)
     _one(r, eid, f"su-{msg.id}", f"signup_{state}", did, payload, enqueue)

@@ -196,3 +196,27 @@ def test_a_delegates_own_cancellation_sends_nothing(suite, meeting_id, make_toke
         == 202
     (link,) = inbox.expect(1)  # the next e-mail is the link: the cancellation sent nothing
     assert "link" in str(link["Subject"])
+
+
+def test_a_session_closed_to_the_delegates_accreditation_tells_them_why_they_left(
+        suite, meeting_id, make_token, mailbox):
+    """The organiser restricts a session; registration drops the delegates it no longer
+    admits (reason ``access_changed``): each gets the change notice and a removal e-mail."""
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    session = flows.create_meeting(agenda, org, eid)
+    flows.publish(agenda, org, eid)
+    email = f"gus.{eid}@example.org"
+    did, token = flows.register(registration, mailbox, eid, email, "Gus", language="es")
+    inbox = Inbox(mailbox, email)
+    inbox.expect(1)
+    assert flows.sign_up(registration, eid, did, token, session).status_code == 201
+    inbox.expect(1)
+    assert agenda.patch(f"{API}{eid}/sessions/{session}", org, json={
+        "access": "accredited", "accreditation": "ministers"}).status_code == 200
+    flows.publish(agenda, org, eid, "Ministers only")
+    both = inbox.expect(2)
+    _one_saying(both, "«Opening remarks» queda reservada a participantes con una acreditación")
+    assert [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
+    mine = registration.get(f"{API}{eid}/delegates/{did}/sessions", token).json()
+    assert mine == []
