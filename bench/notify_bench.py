@@ -2,8 +2,12 @@
 
 Everything is real and local: a private Redis, the notify consumer and Celery worker as
 processes, and an aiosmtpd sink in another process that counts what it receives. Floors,
-measured in the same run: plain smtplib sending the same message over one reused connection
-to the same sink, and a Celery no-op round trip. ``python -m bench.notify_bench [--quick]``.
+measured in the same run: plain smtplib sending the very message Podium sends (a change
+notice with its calendar) over one reused connection to the same sink, and a Celery no-op
+round trip. Podium may use several connections at once (the floor has one): the figure
+compared is messages per second. CPU per message is reported too, as it is much less at the
+mercy of whatever else the machine runs. ``python -m bench.notify_bench [--quick]
+[--profile DIR]`` (``--profile``: py-spy collapsed stacks of the consumer and the worker).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import signal
 import smtplib
 import statistics
 import subprocess
@@ -21,7 +26,7 @@ import uuid
 from pathlib import Path
 
 from podium import redisserver
-from services.notify import directory, keys, render
+from services.notify import changes, directory, keys, render
 from shared import bus
 from shared.store import connect
 
@@ -36,7 +41,7 @@ def _sink(port: int, count, first, ready) -> None:
     class Count:
         async def handle_DATA(self, server, session, envelope):
             with count.get_lock():
-                if count.value == 0:
+                if first.value == 0:  # the bench resets it to 0 just before it publishes
                     first.value = time.time()
                 count.value += 1
             return "250 OK"
@@ -83,17 +88,44 @@ def _meeting(r, eid: str, n: int) -> dict:
                                                    "end": ["15:00", "16:00"]}}]}
 
 
-def _floor(port: int, data: bytes, n: int, count) -> float:
-    """Plain smtplib, one reused connection: messages per second."""
+def _floor(port: int, data: bytes, n: int, count) -> tuple[float, float]:
+    """Plain smtplib, one reused connection: messages per second, and CPU seconds spent."""
     start_count = count.value
     smtp = smtplib.SMTP("127.0.0.1", port)
-    started = time.perf_counter()
+    cpu, started = time.process_time(), time.perf_counter()
     for i in range(n):
         smtp.sendmail("noreply@podium.localhost", [f"floor{i}@bench.example"], data)
+    cpu = time.process_time() - cpu
     _wait(lambda: count.value - start_count >= n)
     elapsed = time.perf_counter() - started
     smtp.quit()
-    return n / elapsed
+    return n / elapsed, cpu
+
+
+def _family(pid: int) -> list[int]:
+    """A process and all its descendants (Celery's pool children)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            kids = [int(k) for k in fh.read().split()]
+    except OSError:
+        kids = []
+    return [pid, *(p for kid in kids for p in _family(kid))]
+
+
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system, all threads) used so far by these processes (Linux).
+
+    The wall-clock ratio swings with whatever else the machine runs; CPU per message much
+    less, so it is reported beside it."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def _celery_round_trip(celery, r, rounds: int = 20) -> float:
@@ -107,7 +139,19 @@ def _celery_round_trip(celery, r, rounds: int = 20) -> float:
     return statistics.median(times)
 
 
-def main(quick: bool = False) -> list[dict]:
+def _spy(procs: list[subprocess.Popen], profile: str | None) -> list[subprocess.Popen]:
+    """With ``--profile DIR``: py-spy attached to each process and its children (collapsed
+    stacks in DIR, written when the spy gets SIGINT at the end)."""
+    if not profile:
+        return []
+    return [subprocess.Popen([str(BIN / "py-spy"), "record", "--subprocesses", "--format",
+                              "raw", "--rate", "250", "--pid", str(proc.pid), "-o",
+                              str(Path(profile) / f"{name}.txt")], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+            for name, proc in zip(("consumer", "worker"), procs, strict=True)]
+
+
+def main(quick: bool = False, profile: str | None = None) -> list[dict]:
     n = 1_000 if quick else 10_000
     work = Path(tempfile.mkdtemp(prefix="notify-bench-"))
     port, smtp_port = redisserver.free_port(), redisserver.free_port()
@@ -119,26 +163,31 @@ def main(quick: bool = False) -> list[dict]:
     ready.wait(30)
     env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0", "SMTP_HOST": "127.0.0.1",
            "SMTP_PORT": str(smtp_port), "LOG_LEVEL": "WARNING"}
-    procs = [subprocess.Popen([str(BIN / "podium"), "consume", "notify", "--name", "bench"],
-                              env=env, stdout=subprocess.DEVNULL),
-             subprocess.Popen([str(BIN / "celery"), "-A", "services.notify.worker", "worker",
-                               "--loglevel", "WARNING", "-c", "2", "-n", "bench@%h",
-                               "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                              env=env, stdout=subprocess.DEVNULL)]
+    consumer = [str(BIN / "podium"), "consume", "notify", "--name", "bench"]
+    worker = [str(BIN / "celery"), "-A", "services.notify.worker", "worker", "--loglevel",
+              "WARNING", "-c", "2", "-n", "bench@%h", "--without-gossip", "--without-mingle",
+              "--without-heartbeat"]
+    procs = [subprocess.Popen(consumer, env=env, stdout=subprocess.DEVNULL),
+             subprocess.Popen(worker, env=env, stdout=subprocess.DEVNULL)]
+    spies: list[subprocess.Popen] = []
     try:
         from shared.celery_app import create_celery
 
         r = connect(env["REDIS_URL"])
         celery = create_celery("bench", {"REDIS_URL": env["REDIS_URL"]})
         _celery_round_trip(celery, r, 3)  # the worker is up
+        spies = _spy(procs, profile)
         round_trip = _celery_round_trip(celery, r)
         eid = "bench-" + uuid.uuid4().hex[:6]
         published = _meeting(r, eid, n)
+        # The floor sends the very message Podium sends the first delegate (with its calendar).
+        payloads, targets = next(changes.plan(r, eid, published))
+        did, pkey = next(iter(targets.items()))
+        person = {"id": did, **r.hgetall(keys.recipient(eid, did))}
         sample = render.build({"id": "chg-v2", "kind": "change", "version": 2, "note": "",
-                               "event": published["event"]}, {"id": "x", "name": "Delegate 1",
-                                                              "email": "x@bench.example"},
-                              [], event_id=eid, sender=SENDER, meeting_title="Bench")[0]
-        floor = _floor(smtp_port, sample.as_bytes(), n, count)
+                               "event": published["event"]}, person, payloads[pkey],
+                              event_id=eid, sender=SENDER, meeting_title="Bench meeting")[0]
+        floor, floor_cpu = _floor(smtp_port, sample.as_bytes(), n, count)
         # A live meeting's stream is already known to the consumer: make it so before timing.
         bus.register_meeting(r, eid)
         with r.pipeline(transaction=True) as pipe:
@@ -146,15 +195,22 @@ def main(quick: bool = False) -> list[dict]:
             pipe.execute()
         _wait(lambda: r.exists(keys.event(eid)))
         before = count.value
+        ours = [redis_proc.pid, *(pid for proc in procs for pid in _family(proc.pid))]
+        cpu_before = _cpu(ours)
+        first.value = 0.0
         started = time.time()
         with r.pipeline(transaction=True) as pipe:
             bus.add(pipe, eid, "agenda.published", published)
             pipe.execute()
         _wait(lambda: count.value - before >= 1)
-        first_latency = first.value - started if before == 0 else time.time() - started
+        first_latency = first.value - started
         _wait(lambda: count.value - before >= n)
         elapsed = time.time() - started
+        podium_cpu = _cpu(ours) - cpu_before
     finally:
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
         for proc in procs:
             proc.terminate()
             proc.wait(30)
@@ -170,9 +226,15 @@ def main(quick: bool = False) -> list[dict]:
          "ratio": round(first_latency / round_trip, 2), "unit": "s"},
         {"figure": f"time for {n} delegates", "podium": round(elapsed, 2),
          "floor": round(n / floor, 2), "ratio": round(elapsed / (n / floor), 3), "unit": "s"},
+        {"figure": "CPU per 1000 messages (podium: consumer, worker, Redis; floor: smtplib "
+                   "client; the sink excluded from both)",
+         "podium": round(podium_cpu / n * 1000, 3), "floor": round(floor_cpu / n * 1000, 3),
+         "ratio": round(podium_cpu / floor_cpu, 2) if floor_cpu else None, "unit": "s"},
     ]
 
 
 if __name__ == "__main__":
-    for row in main(quick="--quick" in sys.argv):
+    argv = sys.argv[1:]
+    where = argv[argv.index("--profile") + 1] if "--profile" in argv else None
+    for row in main(quick="--quick" in argv, profile=where):
         print(json.dumps(row))

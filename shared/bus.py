@@ -56,8 +56,13 @@ def fields(event_id: str, etype: str, data: dict[str, Any]) -> dict[str, str]:
 
 
 def register_meeting(client: redis.Redis, event_id: str) -> None:
-    """Make a meeting's stream discoverable by consumers (idempotent, outside the atomic step)."""
-    client.sadd(keys.meetings(), event_id)
+    """Make a meeting's stream discoverable by consumers (idempotent, outside the atomic step).
+
+    A new meeting is also announced on a small stream that consumers block on with their
+    meetings' streams, so a consumer learns of it at once instead of after its blocking read
+    times out (the first events of a meeting would otherwise wait up to ``block_ms``)."""
+    if client.sadd(keys.meetings(), event_id):
+        client.xadd(keys.meetings_added(), {"event": event_id}, maxlen=1000, approximate=True)
 
 
 def add(pipe: redis.client.Pipeline, event_id: str, etype: str, data: dict[str, Any]) -> None:
@@ -106,10 +111,19 @@ class Consumer:
         self.batch = batch
         self.max_deliveries = max_deliveries
         self._streams: set[str] = set()
+        self._wake: str | None = None
         self._recovered_own = False
 
     # -- discovery ---------------------------------------------------------------------
     def _discover(self) -> list[str]:
+        if self._wake is None:
+            try:  # from now on: only meetings added after this consumer's group existed
+                self.client.xgroup_create(keys.meetings_added(), self.group, id="$",
+                                          mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+            self._wake = keys.meetings_added()
         for event_id in self.client.smembers(keys.meetings()):
             stream = keys.bus_stream(event_id)
             if stream in self._streams:
@@ -176,14 +190,15 @@ class Consumer:
 
     def poll_once(self) -> int:
         """Handle what is waiting; return how many entries were handled."""
-        streams = self._discover()
-        if not streams:
-            time.sleep(self.block_ms / 1000)
-            return 0
+        streams = self._discover()  # no meeting yet: block on the announcements alone
         count = self._recover(streams)
-        replies = self.client.xreadgroup(self.group, self.name, dict.fromkeys(streams, ">"),
-                                         count=self.batch, block=self.block_ms)
+        watched = dict.fromkeys([*streams, *([self._wake] if self._wake else [])], ">")
+        replies = self.client.xreadgroup(self.group, self.name, watched, count=self.batch,
+                                         block=self.block_ms)
         for stream, entries in replies or []:
+            if stream == self._wake:  # a new meeting: its stream joins the next read
+                self.client.xack(stream, self.group, *[entry_id for entry_id, _ in entries])
+                continue
             for entry_id, raw in entries:
                 self._process(stream, entry_id, raw)
                 count += 1
@@ -202,12 +217,14 @@ class Consumer:
             except redis.ConnectionError as exc:
                 log.warning("redis unavailable (%s); retrying", exc)
                 self._streams.clear()
+                self._wake = None
                 stop.wait(0.5)
             except redis.ResponseError as exc:
                 if "NOGROUP" not in str(exc):
                     raise
                 # The stream or group was deleted under us: discover again.
                 self._streams.clear()
+                self._wake = None
         log.info("consumer %s/%s stopped", self.group, self.name)
 
 

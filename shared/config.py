@@ -27,6 +27,8 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "NOTIFY_RETRY_BASE_S": (2.0, float),  # first retry delay; doubles each time, with jitter
     "NOTIFY_MAX_RETRIES": (8, int),  # then the dead-letter list
     "NOTIFY_CLAIM_S": (60, int),  # how long a worker's claim on one recipient lives
+    "NOTIFY_SMTP_CONNECTIONS": (4, int),  # SMTP connections one worker process sends over
+    "NOTIFY_SWEEP_S": (15.0, float),  # how often a worker looks for stranded deliveries
     "AGENDA_PORT": (8001, int),
     "REGISTRATION_PORT": (8002, int),
     "NOTIFY_PORT": (8003, int),

@@ -31,6 +31,11 @@ def meetings() -> str:
     return f"{PREFIX}:meetings"
 
 
+def meetings_added() -> str:
+    """Stream with one entry per newly registered meeting: wakes blocked consumers."""
+    return f"{PREFIX}:meetings:added"
+
+
 def token(token_hash: str) -> str:
     """Hash describing an API token, found by the SHA-256 of the secret."""
     return f"{PREFIX}:token:{token_hash}"

@@ -30,10 +30,11 @@ def publish(agenda, token: str, event_id: str, note: str = "") -> dict:
 
 
 def register(registration, mailbox, event_id: str, email: str, name: str = "Ana Pérez",
-             language: str = "en") -> tuple[str, str]:
+             language: str = "en", delegation: str = "El Salvador",
+             category: str = "member_country") -> tuple[str, str]:
     """A delegate registers and follows the link in the e-mail; returns (id, token)."""
-    body = {"name": name, "email": email, "delegation": "El Salvador",
-            "category": "member_country", "language": language}
+    body = {"name": name, "email": email, "delegation": delegation, "category": category,
+            "language": language}
     # The registration service learns of the meeting from the bus: wait until it has.
     resp = wait_until(lambda: (lambda x: x if x.status_code != 404 else None)(
         registration.post(f"/api/v1/events/{event_id}/delegates", json=body)))

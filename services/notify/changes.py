@@ -2,11 +2,12 @@
 
 Delegates with the same sessions in the same states get the same payload, stored once and
 referred to by key: a change that touches 10,000 delegates stores a handful of payloads.
+The plan comes in chunks (see ``plan``) so delivery can start before planning ends.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
 
 import redis
 
@@ -18,8 +19,11 @@ TOLD = ("moved_time", "moved_room", "renamed", "cancelled", "removed", "reinstat
 _WHEN = ("day", "start", "end", "part_of_day")
 
 
-def plan(r: redis.Redis, eid: str, data: dict) -> tuple[dict, dict[str, str]]:
-    """Return (payloads by key, payload key by delegate) for one ``agenda.published``."""
+def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 20,
+         ) -> Iterator[tuple[dict, dict[str, str]]]:
+    """Yield (payloads by key, payload key by delegate) for one ``agenda.published``, a chunk
+    of about ``size`` delegates at a time (the first one smaller), so the first e-mails leave
+    while the rest of a large audience is still being worked out."""
     sessions = {s["id"]: s for s in [*data["sessions"], *data.get("removed", [])]}
     rooms = {room["id"]: room.get("name") or room["id"] for room in data.get("rooms") or []}
     items: dict[str, dict] = {}
@@ -27,18 +31,45 @@ def plan(r: redis.Redis, eid: str, data: dict) -> tuple[dict, dict[str, str]]:
         if not set(change["labels"]) & set(TOLD) or change["session"] not in sessions:
             continue
         items[change["session"]] = item(r, eid, change, sessions[change["session"]], rooms)
-    per_delegate: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for sid in items:
-        for did, state in r.hgetall(keys.participants(eid, sid)).items():
-            per_delegate[did].append((sid, state))
-    payloads: dict[str, list[dict]] = {}
-    targets: dict[str, str] = {}
-    for did, entries in per_delegate.items():
-        key = "|".join(f"{sid}:{state}" for sid, state in sorted(entries))
-        payloads.setdefault(key, [{**items[sid], "state": state} for sid, state in
-                                  sorted(entries, key=lambda e: _order(items[e[0]]))])
-        targets[did] = key
-    return payloads, targets
+    order = list(items)
+    seen: set[str] = set()
+    for i, sid in enumerate(order):
+        # Each delegate is planned with the first changed session they are in; their states
+        # in the other changed sessions are looked up for the chunk at hand.
+        for chunk in _scan(r, keys.participants(eid, sid), size, first if i == 0 else size):
+            fresh = {did: state for did, state in chunk.items() if did not in seen}
+            seen.update(fresh)
+            others = order[:i] + order[i + 1:]
+            with r.pipeline(transaction=False) as pipe:
+                for other in others:
+                    pipe.hmget(keys.participants(eid, other), list(fresh))
+                states = dict(zip(others, pipe.execute() if fresh and others else [],
+                                  strict=False))
+            payloads: dict[str, list[dict]] = {}
+            targets: dict[str, str] = {}
+            for n, (did, state) in enumerate(fresh.items()):
+                if any(states[o][n] is not None for o in order[:i]):
+                    continue  # planned with an earlier session
+                entries = [(sid, state)] + [(o, states[o][n]) for o in order[i + 1:]
+                                            if states[o][n] is not None]
+                key = "|".join(f"{s}:{st}" for s, st in sorted(entries))
+                payloads.setdefault(key, [{**items[s], "state": st} for s, st in
+                                          sorted(entries, key=lambda e: _order(items[e[0]]))])
+                targets[did] = key
+            if targets:
+                yield payloads, targets
+
+
+def _scan(r: redis.Redis, key: str, size: int, first: int) -> Iterator[dict[str, str]]:
+    """A hash in chunks (HSCAN): every field present throughout is seen at least once."""
+    cursor, count = 0, first
+    while True:
+        cursor, chunk = r.hscan(key, cursor, count=count)
+        count = size
+        if chunk:
+            yield chunk
+        if cursor == 0:
+            return
 
 
 def item(r: redis.Redis, eid: str, change: dict, session: dict, rooms: dict) -> dict:

@@ -8,6 +8,7 @@ import redis
 from celery import Celery
 
 from services.notify import dispatch, keys, planner
+from services.notify.dispatch import PING
 from shared import bus
 
 
@@ -23,7 +24,10 @@ def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bu
             return
         if msg.type == "agenda.published":
             r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
-        planner.plan(r, msg, enqueue)
+        planner.plan(r, msg, enqueue, batch)
 
+    # Send one no-op task now: the first send of a process connects, declares the queue and
+    # imports half of Celery (tens of ms), which the first e-mail of a fan-out would wait for.
+    celery.send_task(PING, args=(keys.warm_reply(),))
     return bus.Consumer(r, planner.GROUP, handle, name=name,
                         types=(*planner.TYPES, "agenda.event.updated"))

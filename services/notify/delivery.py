@@ -1,29 +1,42 @@
 """Send one notice to a batch of recipients, each exactly once.
 
 Per (notice, recipient) there is a delivery record and a deterministic Message-ID. A worker
-claims a recipient (SET NX with expiry) before sending and records ``sent`` at the moment the
+claims recipients a chunk at a time (see ``claims``) and records ``sent`` at the moment the
 message is handed over (see ``mailer``), so a re-delivered event, a retried or duplicated
-task, or a second worker skips what is done. A recipient claimed by a worker that died is
-skipped until the claim expires, then sent by whoever holds the task for it.
+task, or a second worker skips what is done.
+
+Throughput: the batch is split into chunks that several lanes take in turn, each lane with
+its own SMTP connection, so one message's round trips overlap another's (a single connection
+spends most of its time waiting for the server and for Redis).
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import os
+import queue
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import redis
 
-from services.notify import keys, render
-from services.notify.mailer import Mailer, PermanentFailure, TemporaryFailure
+from services.notify import claims, keys, render
+from services.notify.mailer import (
+    MailerPool,
+    PermanentFailure,
+    Superseded,
+    TemporaryFailure,
+)
 from shared import bus
 
 log = logging.getLogger("podium.notify.delivery")
 FINAL = ("sent", "failed")
+CHUNK = 25  # recipients per claim: one Redis call per chunk, short-lived claims
 _skeletons: dict[tuple, render.Skeleton | None] = {}
+_lanes: dict[str, ThreadPoolExecutor] = {}
 
 
 @dataclass
@@ -31,6 +44,23 @@ class Outcome:
     retry: list[str] = field(default_factory=list)  # temporary failures: back off, again
     held: list[str] = field(default_factory=list)  # claimed by another (maybe dead) worker
     sent: int = 0
+
+    def merge(self, other: Outcome) -> None:
+        self.retry += other.retry
+        self.held += other.held
+        self.sent += other.sent
+
+
+@dataclass
+class _Job:
+    r: redis.Redis
+    config: dict
+    eid: str
+    notice: dict
+    title: str
+    owner: str
+    retry_due: str | None
+    payloads: dict = field(default_factory=dict)
 
 
 def status_of(r: redis.Redis, eid: str, nid: str, did: str) -> dict:
@@ -45,97 +75,111 @@ def meeting_title(r: redis.Redis, eid: str, notice: dict) -> str:
     return json.loads(raw).get("title", eid) if raw else eid
 
 
-def deliver(r: redis.Redis, mailer: Mailer, config: dict, eid: str, nid: str,
-            delegate_ids: list[str]) -> Outcome:
-    """Send to each recipient of the batch not yet done."""
-    out = Outcome()
+def payloads(r: redis.Redis, eid: str, nid: str, pkeys) -> dict:
+    """The shared contents a notice holds for these payload keys."""
+    wanted = sorted({k for k in pkeys if k})
+    values = r.hmget(keys.payloads(eid, nid), wanted) if wanted else []
+    return {k: json.loads(v) for k, v in zip(wanted, values, strict=True) if v is not None}
+
+
+def deliver(r: redis.Redis, mailers: MailerPool, config: dict, eid: str, nid: str,
+            delegate_ids: list[str], lanes: int = 1, retry_due: str | None = None) -> Outcome:
+    """Send to each recipient of the batch not yet done, over up to ``lanes`` connections."""
     raw = r.get(keys.notice(eid, nid))
     if raw is None:
         log.error("notice %s/%s vanished; nothing to send", eid, nid)
-        return out
+        return Outcome()
     notice = json.loads(raw)
-    todo = _open(r, eid, nid, delegate_ids)
-    if not todo:
-        return out
-    with r.pipeline(transaction=False) as pipe:
-        for did in todo:
-            pipe.hgetall(keys.recipient(eid, did))
-        pipe.hmget(keys.targets(eid, nid), list(todo))
-        *people, pkeys = pipe.execute()
-    title = meeting_title(r, eid, notice)
-    owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    records: dict[str, dict] = {}
-    claimed: list[str] = []
-    try:
-        for did, person, pkey in zip(todo, people, pkeys, strict=True):
-            # Claimed one by one, just before sending: a claim never outlives its send.
-            state = _claim_one(r, config, eid, nid, did, owner)
-            if state == "done":
-                r.hincrby(keys.suppressed(eid), nid)
-                continue
-            if state == "held":
-                out.held.append(did)
-                continue
-            claimed.append(did)
-            record = _send_one(r, mailer, config, notice, eid, {"id": did, **person}, pkey,
-                               todo[did], title, out)
-            if record["status"] == "sent":
-                records[did] = record  # only the reply text changes: written with the batch
-            else:  # a failure is written now, before its claim could lapse
-                _write(r, eid, nid, {did: record}, [did])
-    finally:  # also when interrupted: what was decided is written, claims are let go
-        _write(r, eid, nid, records, claimed)
+    job = _Job(r, config, eid, notice, meeting_title(r, eid, notice),
+               f"{os.getpid()}-{uuid.uuid4().hex[:8]}", retry_due)
+    chunks: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
+    for i in range(0, len(delegate_ids), CHUNK):
+        chunks.put(delegate_ids[i:i + CHUNK])
+    lanes = max(1, min(lanes, (len(delegate_ids) + CHUNK - 1) // CHUNK))
+    if lanes == 1:
+        return _lane(job, mailers, chunks)
+    pool = _lanes.get("pool")
+    if pool is None:  # made on first use, in the worker process (never before a fork)
+        pool = _lanes.setdefault("pool", ThreadPoolExecutor(
+            max_workers=4 * lanes, thread_name_prefix="notify-lane"))
+    out = Outcome()
+    # Each lane runs in a copy of this context: its logs keep the task's request id.
+    for future in [pool.submit(contextvars.copy_context().run, _lane, job, mailers, chunks)
+                   for _ in range(lanes)]:
+        out.merge(future.result())
     return out
 
 
-# Check and claim in one step: a recipient another worker has just finished is never claimed
-# again. KEYS: deliveries hash, claim key. ARGV: delegate, owner, ttl seconds.
-CLAIM_LUA = """
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw then
-  local status = cjson.decode(raw)['status']
-  if status == 'sent' or status == 'failed' then return 'done' end
-end
-if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'EX', ARGV[3]) then return 'claimed' end
-return 'held'
-"""
-_scripts: dict[int, object] = {}
+def _lane(job: _Job, mailers: MailerPool, chunks: queue.SimpleQueue) -> Outcome:
+    out = Outcome()
+    mailer = mailers.get()
+    try:
+        while True:
+            try:
+                chunk = chunks.get_nowait()
+            except queue.Empty:
+                return out
+            _chunk(job, mailer, chunk, out)
+    finally:
+        mailers.put(mailer)
 
 
-def _claim_one(r: redis.Redis, config: dict, eid: str, nid: str, did: str, owner: str) -> str:
-    script = _scripts.get(id(r)) or _scripts.setdefault(id(r), r.register_script(CLAIM_LUA))
-    return script(keys=[keys.deliveries(eid, nid), keys.sending(eid, nid, did)],
-                  args=[did, owner, config["NOTIFY_CLAIM_S"]])
+def _chunk(job: _Job, mailer, chunk: list[str], out: Outcome) -> None:
+    r, eid, nid = job.r, job.eid, job.notice["id"]
+    verdicts = claims.claim(r, eid, nid, chunk, job.owner, job.config["NOTIFY_CLAIM_S"])
+    claimed: dict[str, int] = {}
+    for did, verdict in zip(chunk, verdicts, strict=True):
+        if verdict == "held":
+            out.held.append(did)
+        elif verdict != "done":
+            claimed[did] = int(verdict)
+    if "done" in verdicts:  # repeats recognised, not sent
+        r.hincrby(keys.suppressed(eid), nid, verdicts.count("done"))
+    if not claimed:
+        return
+    with r.pipeline(transaction=False) as pipe:
+        for did in claimed:
+            pipe.hgetall(keys.recipient(eid, did))
+        pipe.hmget(keys.targets(eid, nid), list(claimed))
+        *people, pkeys = pipe.execute()
+    missing = {k for k in pkeys if k and k not in job.payloads}
+    if missing:
+        job.payloads.update(payloads(r, eid, nid, missing))
+    finished: dict[str, dict] = {}  # sent: only the reply text changes, written at the end
+    settled: set[str] = set()  # committed, failed or taken over: nothing left to release
+    try:
+        for (did, attempts), person, pkey in zip(claimed.items(), people, pkeys, strict=True):
+            record = _send_one(job, mailer, {"id": did, **person}, pkey, attempts, out)
+            settled.add(did)
+            if record is None:  # another worker holds it now
+                continue
+            if record["status"] == "sent":
+                finished[did] = record
+            else:  # a failure is written now, before its claim could lapse
+                r.hset(keys.deliveries(eid, nid), did, json.dumps(record))
+    finally:  # also when interrupted: what was decided is written, the rest let go
+        if finished:
+            r.hset(keys.deliveries(eid, nid), mapping={
+                did: json.dumps(rec) for did, rec in finished.items()})
+        claims.release(r, eid, nid, [d for d in claimed if d not in finished], job.owner)
 
 
-def _open(r: redis.Redis, eid: str, nid: str, dids: list[str]) -> dict[str, int]:
-    """Skip recipients already done (cheap pre-check for the batch); {delegate: attempt}."""
-    statuses = r.hmget(keys.deliveries(eid, nid), dids) if dids else []
-    current = {d: json.loads(s) if s else {} for d, s in zip(dids, statuses, strict=True)}
-    open_ = {d: int(current[d].get("attempts", 0)) + 1 for d in dids
-             if current[d].get("status") not in FINAL}
-    if len(open_) < len(dids):
-        r.hincrby(keys.suppressed(eid), nid, len(dids) - len(open_))  # repeats not sent
-    return open_
-
-
-def _send_one(r, mailer, config, notice, eid, person, pkey, attempts, title, out) -> dict:
-    nid, did = notice["id"], person["id"]
-    payload = notice["payloads"].get(pkey) if pkey else None
+def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome):
+    r, eid, nid, did = job.r, job.eid, job.notice["id"], person["id"]
+    payload = job.payloads.get(pkey) if pkey else None
     if "email" not in person or payload is None:
         return _status("failed", attempts, "no e-mail address or content for this delegate")
     mid = render.message_id(eid, nid, did)
 
-    def commit() -> None:  # the record that makes this recipient "sent" (see mailer)
-        with r.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.deliveries(eid, nid), did, json.dumps(_status(
-                "sent", attempts, "handed over; awaiting the server's reply", mid)))
-            pipe.rpush(keys.outbox(eid, did), nid)
-            pipe.execute()
+    def commit() -> bool:  # the record that makes this recipient "sent" (see mailer)
+        return claims.commit(r, eid, nid, did, job.owner, _status(
+            "sent", attempts, "handed over; awaiting the server's reply", mid))
 
     try:
-        data = _bytes(notice, person, payload, eid, config, title)
-        reply = mailer.send(config["MAIL_FROM"], person["email"], data, commit)
+        data = _bytes(job, person, pkey, payload)
+        reply = mailer.send(job.config["MAIL_FROM"], person["email"], data, commit)
+    except Superseded:
+        return None
     except (TemporaryFailure, PermanentFailure) as exc:
         if exc.committed:
             if isinstance(exc, TemporaryFailure) and str(exc).startswith("connection"):
@@ -143,27 +187,29 @@ def _send_one(r, mailer, config, notice, eid, person, pkey, attempts, title, out
                 return _status("sent", attempts, str(exc), mid)
             r.lrem(keys.outbox(eid, did), -1, nid)
         if isinstance(exc, PermanentFailure):
+            log.warning("%s/%s refused for %s: %s", eid, nid, did, exc)
             return _status("failed", attempts, str(exc))
         out.retry.append(did)
-        return _status("retrying", attempts, str(exc))
+        return {**_status("retrying", attempts, str(exc)), "due": job.retry_due}
     out.sent += 1
     return _status("sent", attempts, reply, mid)
 
 
-def _bytes(notice, person, payload, eid, config, title) -> bytes:
+def _bytes(job: _Job, person: dict, pkey: str, payload) -> bytes:
     """Render once per (notice, language, payload); substitute the person."""
-    cache_key = (eid, notice["id"], render.language(person), json.dumps(payload, sort_keys=True))
+    notice, eid = job.notice, job.eid
+    cache_key = (eid, notice["id"], render.language(person), pkey)
     if cache_key not in _skeletons:
         if len(_skeletons) > 512:
             _skeletons.clear()
         msg, all_8bit = render.build(notice, person, payload, event_id=eid, stand_ins=True,
-                                     sender=config["MAIL_FROM"], meeting_title=title)
+                                     sender=job.config["MAIL_FROM"], meeting_title=job.title)
         _skeletons[cache_key] = render.Skeleton(msg.as_bytes()) if all_8bit else None
     skeleton = _skeletons[cache_key]
     if skeleton is not None:
         return skeleton.for_(person, eid, notice["id"])
-    msg, _ = render.build(notice, person, payload, event_id=eid, sender=config["MAIL_FROM"],
-                          meeting_title=title)
+    msg, _ = render.build(notice, person, payload, event_id=eid,
+                          sender=job.config["MAIL_FROM"], meeting_title=job.title)
     return msg.as_bytes()
 
 
@@ -172,16 +218,6 @@ def _status(status: str, attempts: int, reply: str, mid: str | None = None) -> d
     if mid:
         out["message_id"] = mid
     return out
-
-
-def _write(r: redis.Redis, eid: str, nid: str, records: dict, claimed) -> None:
-    with r.pipeline(transaction=False) as pipe:
-        if records:
-            pipe.hset(keys.deliveries(eid, nid), mapping={
-                did: json.dumps(rec) for did, rec in records.items()})
-        for did in claimed:
-            pipe.delete(keys.sending(eid, nid, did))
-        pipe.execute()
 
 
 def give_up(r: redis.Redis, eid: str, nid: str, delegate_ids: list[str]) -> None:

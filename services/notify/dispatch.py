@@ -4,22 +4,30 @@ One task per batch of recipients, not per e-mail: a Celery round trip costs abou
 an SMTP exchange, so per-e-mail tasks could never keep up with the mail server.
 
 A worker killed outright (SIGKILL, power loss) leaves its tasks unacknowledged in the broker
-until the visibility timeout (an hour, since retries are scheduled tasks). ``sweep`` runs when
-a worker starts and re-sends every delivery that is not final; delivery is idempotent, so a
-task that was still alive elsewhere costs a repeat check, never a second e-mail.
+until the visibility timeout (an hour, since retries are scheduled tasks). Instead of waiting,
+every worker runs ``sweep_stale`` every ``NOTIFY_SWEEP_S`` (one of them at a time, under a
+lock): a delivery that is neither final nor claimed, and whose last news (planned, tried, or
+due for retry) is older than twice the claim time, has lost its task; it is re-stamped and
+queued again. Delivery is idempotent, so a task that was only slow costs a repeat check,
+never a second e-mail.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import redis
 from celery import Celery
 
-from services.notify import keys
+from services.notify import claims, keys
+from shared import bus
 from shared.keys import meetings
+from shared.logs import request_id_var
 
 DELIVER = "podium.notify.deliver"
+PING = "podium.notify.ping"
 FINAL = ("sent", "failed")
 
 
@@ -34,14 +42,19 @@ def enqueue(celery: Celery, batch: int, eid: str, nid: str, delegate_ids: list[s
     return tasks
 
 
-def outstanding(r: redis.Redis, eid: str, nid: str) -> list[str]:
-    """Recipients whose delivery is not final (queued or retrying)."""
-    return sorted(did for did, raw in r.hgetall(keys.deliveries(eid, nid)).items()
-                  if json.loads(raw).get("status") not in FINAL)
+def outstanding(r: redis.Redis, eid: str, nid: str) -> dict[str, dict]:
+    """Recipients whose delivery is not final (queued or retrying), with their records."""
+    records = {did: json.loads(raw) for did, raw in r.hgetall(keys.deliveries(eid, nid)).items()}
+    return {did: rec for did, rec in sorted(records.items()) if rec.get("status") not in FINAL}
 
 
-def sweep(r: redis.Redis, celery: Celery, batch: int) -> int:
-    """Re-send what is outstanding in every meeting; close notices that are done."""
+def sweep_stale(r: redis.Redis, celery: Celery, config: dict) -> int:
+    """Queue again what lost its task, in every meeting; close notices that are done."""
+    interval = max(1, round(config["NOTIFY_SWEEP_S"]))
+    if not r.set(keys.sweep_lock(), uuid.uuid4().hex, nx=True, ex=interval):
+        return 0  # another worker sweeps this interval
+    cutoff = datetime.now(UTC) - timedelta(seconds=2 * config["NOTIFY_CLAIM_S"])
+    cutoff_iso = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     total = 0
     for eid in r.smembers(meetings()):
         for nid in r.smembers(keys.open_notices(eid)):
@@ -49,9 +62,25 @@ def sweep(r: redis.Redis, celery: Celery, batch: int) -> int:
             if not todo:
                 r.srem(keys.open_notices(eid), nid)
                 continue
-            enqueue(celery, batch, eid, nid, todo)
-            total += len(todo)
+            # Same format, all UTC: ISO strings compare like the times they name.
+            old = [did for did, rec in todo.items() if (rec.get("due") or rec.get("at") or "")
+                   < cutoff_iso]
+            for i in range(0, len(old), 500):
+                again = claims.restamp(r, eid, nid, old[i:i + 500], bus.now_iso())
+                _enqueue_as(r, celery, config["NOTIFY_BATCH"], eid, nid, again)
+                total += len(again)
     return total
+
+
+def _enqueue_as(r: redis.Redis, celery: Celery, batch: int, eid: str, nid: str,
+                ids: list[str]) -> None:
+    """Queue under the request id of the notice's cause, so the logs still tie together."""
+    raw = r.get(keys.notice(eid, nid))
+    token = request_id_var.set(json.loads(raw).get("request_id") if raw else None)
+    try:
+        enqueue(celery, batch, eid, nid, ids)
+    finally:
+        request_id_var.reset(token)
 
 
 def requeue_dead(r: redis.Redis, eid: str, nid: str) -> list[str]:
@@ -67,7 +96,7 @@ def requeue_dead(r: redis.Redis, eid: str, nid: str) -> list[str]:
             old = json.loads(raw) if raw else {}
             pipe.hset(keys.deliveries(eid, nid), did, json.dumps({
                 "status": "queued", "attempts": old.get("attempts", 0),
-                "last_reply": old.get("last_reply", "")}))
+                "last_reply": old.get("last_reply", ""), "at": bus.now_iso()}))
         pipe.hdel(keys.dead_letters(eid), *dead)
         pipe.sadd(keys.open_notices(eid), nid)
         pipe.execute()

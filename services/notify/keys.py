@@ -1,6 +1,6 @@
 """Redis keys owned by the notify service (all under the meeting's hash tag)."""
 
-from shared.keys import meeting
+from shared.keys import PREFIX, meeting
 
 
 def recipient(event_id: str, delegate_id: str) -> str:
@@ -81,3 +81,18 @@ def targets(event_id: str, notice_id: str) -> str:
 def open_notices(event_id: str) -> str:
     """Set of notice ids with deliveries not yet final (a restarted worker sweeps these)."""
     return meeting(event_id, "notify", "open")
+
+
+def payloads(event_id: str, notice_id: str) -> str:
+    """Hash payload key -> JSON content shared by the recipients that have that key."""
+    return meeting(event_id, "notify", "payloads", notice_id)
+
+
+def sweep_lock() -> str:
+    """Held for one sweep interval by the worker that looks for stranded deliveries."""
+    return f"{PREFIX}:notify:sweep"
+
+
+def warm_reply() -> str:
+    """Where the worker answers the consumer's start-up ping (expires in a minute)."""
+    return f"{PREFIX}:notify:warm"

@@ -5,7 +5,8 @@ calls ``commit()`` (which records the delivery) just before writing that dot, so
 killed at any point either has not completed the message (the server drops it, nothing is
 recorded, it is sent again) or has it recorded (never sent again). What is left is the few
 microseconds between the record and the write of five bytes, instead of the whole round trip
-of the server's reply.
+of the server's reply. When ``commit()`` answers False (another worker holds the recipient
+now), the connection is dropped before the dot: the server discards the message.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,11 @@ class PermanentFailure(Exception):
     """5xx reply for this recipient: do not try again."""
 
     committed = False
+
+
+class Superseded(Exception):
+    """The commit was refused (another worker holds the recipient): the message was dropped
+    before its final dot, so the server never accepted it."""
 
 
 def _failure(code: int, reply: bytes | str, committed: bool = False) -> Exception:
@@ -63,14 +70,31 @@ class Mailer:
         self._options = ["BODY=8BITMIME"] if smtp.has_extn("8bitmime") else []
         return smtp
 
+    def connect(self) -> None:
+        """Open the connection now (a worker does so before its first task)."""
+        if self._smtp is None:
+            self._smtp = self._connect()
+
     def send(self, sender: str, recipient: str, data: bytes,
-             commit: Callable[[], None] = lambda: None) -> str:
+             commit: Callable[[], bool] = lambda: True) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
+        reused = self._smtp is not None
+        try:
+            return self._send(sender, recipient, data, commit)
+        except TemporaryFailure as exc:
+            # A kept connection the server has closed meanwhile fails before anything was
+            # handed over (no dot sent): open a new one and try once more straight away.
+            if reused and not exc.committed and str(exc).startswith("connection"):
+                return self._send(sender, recipient, data, commit)
+            raise
+
+    def _send(self, sender: str, recipient: str, data: bytes,
+              commit: Callable[[], bool]) -> str:
         committed = False
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
+            self.connect()
             smtp = self._smtp
+            assert smtp is not None
             code, reply = smtp.mail(sender, self._options)
             if code != 250:
                 raise _failure(code, reply)
@@ -82,7 +106,9 @@ class Mailer:
                 raise _failure(code, reply)
             body = smtplib._quote_periods(data)
             smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-            commit()
+            if not commit():
+                self._drop()
+                raise Superseded(recipient)
             committed = True
             smtp.send(b".\r\n")
             code, reply = smtp.getreply()
@@ -106,6 +132,12 @@ class Mailer:
         except (smtplib.SMTPException, OSError):
             self.close()
 
+    def _drop(self) -> None:
+        """Close mid-DATA without QUIT (it would be read as message text): no dot, no mail."""
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -113,3 +145,20 @@ class Mailer:
             except (smtplib.SMTPException, OSError):
                 self._smtp.close()
             self._smtp = None
+
+
+class MailerPool:
+    """Connections of one worker process, each used by one sender at a time and reused."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self._idle: list[Mailer] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Mailer:
+        with self._lock:
+            return self._idle.pop() if self._idle else Mailer(self.config)
+
+    def put(self, mailer: Mailer) -> None:
+        with self._lock:
+            self._idle.append(mailer)

@@ -15,6 +15,7 @@ import redis
 
 from services.notify import changes, directory, keys
 from shared import bus
+from shared.logs import request_id_var
 
 GROUP = "notify"
 TYPES = (
@@ -34,11 +35,11 @@ TYPES = (
 Enqueue = Callable[[str, str, list[str]], None]
 
 
-def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue) -> None:
+def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue, batch: int = 200) -> None:
     """Record what this event means for notices; ``enqueue(event, notice_id, ids)`` sends."""
     eid, data, kind = msg.event, msg.data, msg.type
     if kind == "agenda.published":
-        _plan_changes(r, eid, data, enqueue)
+        _plan_changes(r, eid, data, enqueue, batch)
         return
     if isinstance(data.get("delegate"), dict):
         directory.upsert(r, eid, data["delegate"])
@@ -50,8 +51,13 @@ def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue) -> None:
         _one(r, eid, f"link-{msg.id}", "access_link", did,
              {"access_link": data.get("access_link", "")}, enqueue)
     elif kind.startswith("registration.accreditation."):
+        # A partial revocation (some scopes) leaves the delegate approved for the others: the
+        # event's delegate record says which, and the e-mail must not say "revoked" outright.
+        held = isinstance(data.get("delegate"), dict) and \
+            data["delegate"].get("accreditation") == "approved"
         _one(r, eid, f"acc-{msg.id}", "accreditation_" + kind.rsplit(".", 1)[-1], did,
-             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or ""}, enqueue)
+             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or "",
+              "still_accredited": held and kind.endswith(".revoked")}, enqueue)
     elif kind.startswith("registration.signup."):
         _plan_signup(r, eid, msg, did, enqueue)
 
@@ -67,8 +73,12 @@ def _plan_signup(r: redis.Redis, eid: str, msg: bus.Message, did: str,
         return
     if state == "cancelled":
         directory.set_participation(r, eid, sid, did, None)
-        if data.get("reason") == "accreditation_revoked":  # a delegate's own leave needs no mail
-            _one(r, eid, f"su-{msg.id}", "signup_removed", did, payload, enqueue)
+        # Registration gives a reason when it took the delegate out (accreditation revoked,
+        # the session's access changed, not promoted for want of accreditation): they are
+        # told why. A delegate's own leave has no reason and needs no mail.
+        if data.get("reason"):
+            _one(r, eid, f"su-{msg.id}", "signup_removed", did,
+                 {**payload, "reason": data["reason"]}, enqueue)
         return
     directory.set_participation(r, eid, sid, did, data.get("state") or state)
     _one(r, eid, f"su-{msg.id}", f"signup_{state}", did, payload, enqueue)
@@ -80,30 +90,38 @@ def _one(r: redis.Redis, eid: str, nid: str, kind: str, did: str, payload: dict,
     enqueue(eid, nid, [did])
 
 
-def _plan_changes(r: redis.Redis, eid: str, data: dict, enqueue: Enqueue) -> None:
-    """One notice per published version; each affected delegate gets ALL their changes once."""
-    payloads, targets = changes.plan(r, eid, data)
-    if targets:
-        store_notice(r, eid, f"chg-v{data['version']}", "change", payloads, targets,
+def _plan_changes(r: redis.Redis, eid: str, data: dict, enqueue: Enqueue,
+                  batch: int = 200) -> None:
+    """One notice per published version; each affected delegate gets ALL their changes once.
+    Each chunk of the plan is stored and queued before the next is worked out: the first
+    e-mails do not wait for the whole audience to be planned."""
+    nid = f"chg-v{data['version']}"
+    for payloads, targets in changes.plan(r, eid, data, size=batch):
+        store_notice(r, eid, nid, "change", payloads, targets,
                      extra={"version": data["version"], "note": data.get("note", ""),
                             "event": data["event"]})
-    # After planning: the stored copy is the "before" of the next version.
+        enqueue(eid, nid, sorted(targets))
+    # After planning: the stored copy is the "before" of the next version (a crash before
+    # this line plans the same chunks again, which stores and sends nothing twice).
     directory.store_sessions(r, eid, [*data["sessions"], *data.get("removed", [])])
-    if targets:
-        enqueue(eid, f"chg-v{data['version']}", sorted(targets))
 
 
 def store_notice(r: redis.Redis, eid: str, notice_id: str, kind: str, payloads: dict,
                  targets: dict[str, str], extra: dict | None = None) -> None:
     """Write the notice once: everything is NX or a rewrite of the same values, so a
     re-delivered event (or a crash half-way) leaves one notice and never resets a status."""
+    # The request id of the cause (HTTP request -> bus event -> here) travels with the notice
+    # into each e-mail's X-Podium-Request-Id header.
     doc = {"id": notice_id, "kind": kind, "created_at": bus.now_iso(),
-           "payloads": payloads, "count": len(targets), **(extra or {})}
-    queued = json.dumps({"status": "queued", "attempts": 0})
+           "request_id": request_id_var.get(), **(extra or {})}
+    queued = json.dumps({"status": "queued", "attempts": 0, "at": bus.now_iso()})
     with r.pipeline(transaction=True) as pipe:
         pipe.set(keys.notice(eid, notice_id), json.dumps(doc, ensure_ascii=False), nx=True)
         pipe.zadd(keys.notices(eid), {notice_id: time.time()}, nx=True)
         pipe.sadd(keys.open_notices(eid), notice_id)
+        for pkey, payload in payloads.items():
+            pipe.hsetnx(keys.payloads(eid, notice_id), pkey,
+                        json.dumps(payload, ensure_ascii=False))
         pipe.hset(keys.targets(eid, notice_id), mapping=targets)
         for did in targets:
             pipe.hsetnx(keys.deliveries(eid, notice_id), did, queued)

@@ -10,11 +10,12 @@ from shared import bus
 
 @pytest.fixture
 def emit(r):
-    """Write a registration event to the bus as the registration service will.
+    """Write a registration event to the bus as the registration service does.
 
-    Some registration events (``delegate.updated``, ``access_link.sent``, accreditation)
-    are built by another engineer in parallel; tests produce them here, by the bus contract,
-    and everything downstream runs for real (consumer process, worker process, SMTP).
+    Only for what the registration API cannot produce: hundreds of delegates known to notify
+    without a welcome e-mail each (the fault tests), and input registration refuses (a name
+    with CR/LF, to test notify's own header defence). Everything else in these tests comes
+    from the real registration flows; downstream runs for real either way.
     """
 
     def add(event_id: str, etype: str, data: dict) -> None:

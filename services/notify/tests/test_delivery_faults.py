@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from conftest import wait_until, worker_args
-from services.notify import keys
+from services.notify import claims, keys, planner
+from services.notify.mailer import Mailer, Superseded
 from services.notify.tests.conftest import notice_settled
 
 
@@ -120,3 +123,80 @@ def test_dead_letters_after_the_last_retry_can_be_retried(suite, r, meeting_id, 
     wait_until(lambda: _of(mailbox, eid, nid))
     assert notify.get(f"/api/v1/events/{eid}/notices/dead-letters", org).json() == []
     assert wait_until(lambda: _record(r, eid, nid, "slow")["status"] == "sent")
+
+
+def test_a_worker_killed_while_another_lives_has_its_deliveries_taken_over(
+        suite, r, meeting_id, make_token, mailbox, make_delegate, notify_worker,
+        process_factory):
+    """Two workers share a broadcast; one is SIGKILLed in the middle of its batch and never
+    comes back. The survivor's periodic sweep finds the stranded deliveries (neither final
+    nor claimed, older than the claim time) and sends them: all delivered, none twice."""
+    notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
+    for i in range(300):
+        make_delegate(eid, f"d{i:03d}", welcome=False)
+    wait_until(lambda: r.scard(keys.delegates(eid)) == 300, timeout=60)
+    notify_worker.stop()
+    workers = [process_factory(f"notify-worker-{name}", *worker_args(name), "-P", "threads",
+                               env={"NOTIFY_SWEEP_S": "1"}) for name in ("a", "b")]
+    try:
+        for worker in workers:
+            worker.start()
+        nid = _broadcast(notify, org, eid, {"kind": "everybody"})
+
+        def sender_pid():
+            """A worker caught holding a claim while mail is flowing (claims name the pid)."""
+            if len(_of(mailbox, eid, nid)) < 20:
+                return None
+            for key in r.scan_iter(match=keys.sending(eid, nid, "*"), count=500):
+                owner = (r.get(key) or "").split("-")[0]
+                if owner in {str(w.proc.pid) for w in workers}:
+                    return owner
+            return None
+
+        pid = wait_until(sender_pid, timeout=60)
+        victim = next(w for w in workers if str(w.proc.pid) == pid)
+        victim.kill()  # SIGKILL, mid-batch; it stays dead
+        assert len(_of(mailbox, eid, nid)) < 300, "killed before the end"
+        survivor = next(w for w in workers if w is not victim)
+        notice_settled(notify, org, eid, nid, 300)
+        wait_until(lambda: len({m["Message-ID"] for m in _of(mailbox, eid, nid)}) == 300)
+        assert survivor.proc.poll() is None, "the survivor ran throughout"
+    finally:
+        for worker in workers:
+            worker.stop()
+        notify_worker.start()
+    counts = Counter(m["Message-ID"] for m in _of(mailbox, eid, nid))
+    assert len(counts) == 300, "300 delivered"
+    assert [mid for mid, n in counts.items() if n > 1] == [], "0 duplicates"
+
+
+def test_a_sender_whose_claim_was_taken_over_drops_the_message_before_its_dot(
+        r, meeting_id, mailbox, smtp_server):
+    """Worker a's claim lapsed and worker b took the recipient: a learns it at commit time
+    and closes the connection before the final dot, so the server never accepts a's copy;
+    b's commit goes through; nobody can claim the recipient after that."""
+    _box, port = smtp_server
+    config = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_TLS": "none",
+              "SMTP_TIMEOUT": 10.0, "SMTP_USER": ""}
+    eid, nid, did = meeting_id, "bc-takeover", "ana"
+    planner.store_notice(r, eid, nid, "broadcast", {"p": {}}, {did: "p"})
+    assert claims.claim(r, eid, nid, [did], "a-1", 60) == ["1"]
+    assert claims.claim(r, eid, nid, [did], "b-1", 60) == ["held"]
+    r.set(keys.sending(eid, nid, did), "b-1")  # a's claim expired; b claimed
+    mailer = Mailer(config)
+    to = f"ana.{eid}@example.org"
+    data = f"To: {to}\r\nSubject: a's copy\r\n\r\nHello\r\n".encode()
+    record = {"status": "sent", "attempts": 1, "last_reply": "handed over"}
+    with pytest.raises(Superseded):
+        mailer.send("noreply@podium.localhost", to, data,
+                    lambda: claims.commit(r, eid, nid, did, "a-1", record))
+    assert claims.commit(r, eid, nid, did, "b-1", record) is True
+    assert claims.claim(r, eid, nid, [did], "c-1", 60) == ["done"]
+    assert claims.commit(r, eid, nid, did, "a-1", record) is False, "final stays final"
+    # The same mailer reconnects and goes on; a's dropped copy never arrived.
+    other = f"ben.{eid}@example.org"
+    mailer.send("noreply@podium.localhost", other,
+                f"To: {other}\r\nSubject: next\r\n\r\nHi\r\n".encode())
+    mailer.close()
+    wait_until(lambda: mailbox.to(other))
+    assert mailbox.to(to) == []

@@ -1,5 +1,7 @@
-"""Registration notices: every registration event on the bus becomes one e-mail in the
-delegate's language (events other engineers are still building are written by the test)."""
+"""Registration notices from the real flows: a delegate registers, asks for their link, signs
+up, waits, is promoted, is accredited, revoked and rejected through the registration API; the
+registration service's own events reach notify over the bus and each one becomes exactly one
+e-mail in the delegate's language (consumer and worker processes, real SMTP server)."""
 
 from __future__ import annotations
 
@@ -8,69 +10,213 @@ import pytest
 from conftest import wait_until
 from tests import flows
 
-EVENTS = [  # (event type, extra data, English words expected, Spanish words expected)
-    ("registration.access_link.sent", {"access_link": "http://x/me?token=abc"},
-     ["personal link", "http://x/me?token=abc"], ["enlace personal", "http://x/me?token=abc"]),
-    ("registration.accreditation.approved", {"scopes": ["general"], "reason": "", "by": "o"},
-     ["has been approved (general)"], ["ha sido aprobada (general)"]),
-    ("registration.accreditation.rejected", {"scopes": [], "reason": "Letter missing",
-                                             "by": "o"},
-     ["not been approved", "Reason: Letter missing"], ["no ha sido aprobada",
-                                                       "Motivo: Letter missing"]),
-    ("registration.accreditation.revoked", {"scopes": [], "reason": "Left the delegation",
-                                            "by": "o"},
-     ["revoked", "Reason: Left the delegation"], ["revocada", "Motivo: Left the delegation"]),
-    ("registration.signup.confirmed", {"session": "opening", "state": "confirmed",
-                                       "position": 0},
-     ["You have a seat in “Opening remarks”"], ["Tiene plaza en «Opening remarks»"]),
-    ("registration.signup.waitlisted", {"session": "opening", "state": "waitlisted",
-                                        "position": 3},
-     ["waitlist, in position 3"], ["lista de espera, en el puesto 3"]),
-    ("registration.signup.promoted", {"session": "opening", "state": "confirmed",
-                                      "position": 0},
-     ["you now have a seat in “Opening remarks”"], ["ahora tiene plaza en «Opening remarks»"]),
-    ("registration.signup.cancelled", {"session": "opening", "state": "confirmed",
-                                       "reason": "accreditation_revoked"},
-     ["no longer signed up for “Opening remarks”"], ["ya no está inscrito/a en «Opening"]),
-    ("registration.signup.conflict", {"session": "opening", "conflicting_session": "x",
-                                      "conflicting_title": "Bilateral"},
-     ["now overlaps with “Bilateral”"], ["coincide ahora con «Bilateral»"]),
-]
+API = "/api/v1/events/"
+
+
+def _meeting(agenda, org, eid) -> None:
+    """Opening (one seat), a session for ministers only (one seat), and lunch."""
+    flows.create_meeting(agenda, org, eid, capacity=1)
+    for body in ({"id": "closed", "day": "2030-06-20", "start": "10:00", "end": "11:00",
+                  "title": "Closed session", "kind": "meeting", "room": "honor", "capacity": 1,
+                  "access": "accredited", "accreditation": "ministers"},
+                 {"id": "lunch", "day": "2030-06-21", "start": "12:00", "end": "13:00",
+                  "title": "Lunch", "kind": "meeting", "room": "honor"}):
+        resp = agenda.post(f"{API}{eid}/sessions", org, json=body)
+        assert resp.status_code == 201, resp.text
+    flows.publish(agenda, org, eid)
+
+
+def _decide(registration, org, eid, did, decision, reason="Checked", scopes=None):
+    body = {"decision": decision, "reason": reason, **({"scopes": scopes} if scopes else {})}
+    resp = registration.post(f"{API}{eid}/delegates/{did}/accreditation", org, json=body)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+class Inbox:
+    """One address's mail, step by step: each step must bring exactly the e-mails expected."""
+
+    def __init__(self, mailbox, email: str) -> None:
+        self.mailbox, self.email, self.seen = mailbox, email, 0
+
+    def expect(self, count: int) -> list:
+        want = self.seen + count
+        mails = wait_until(lambda: (lambda ms: ms if len(ms) >= want else None)(
+            self.mailbox.to(self.email)))
+        assert len(mails) == want, f"exactly {count} new e-mail(s)"
+        self.seen = want
+        return mails[want - count:]
+
+
+def _text(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
+
+
+def _one_saying(mails, *words) -> object:
+    found = [m for m in mails if all(w in _text(m) for w in words)]
+    assert len(found) == 1, (words, [_text(m) for m in mails])
+    return found[0]
+
+
+WORDS = {  # step -> (English, Spanish)
+    "link": (["personal link"], ["enlace personal"]),
+    "waitlisted": (["waitlist, in position 1"], ["lista de espera, en el puesto 1"]),
+    "promoted": (["you now have a seat in “Opening remarks”"],
+                 ["ahora tiene plaza en «Opening remarks»"]),
+    "approved": (["has been approved (ministers)"], ["ha sido aprobada (ministers)"]),
+    "confirmed": (["You have a seat in “Closed session”"], ["Tiene plaza en «Closed session»"]),
+    "revoked": (["has been revoked", "Reason: Left the delegation"],
+                ["ha sido revocada", "Motivo: Left the delegation"]),
+    "removed": (["no longer signed up for “Closed session”"],
+                ["ya no está inscrito/a en «Closed session»"]),
+    "rejected": (["not been approved", "Reason: Letter missing"],
+                 ["no ha sido aprobada", "Motivo: Letter missing"]),
+    "conflict": (["now overlaps with “Opening remarks”"],
+                 ["coincide ahora con «Opening remarks»"]),
+}
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_each_registration_event_sends_one_mail_in_the_delegates_language(
-        suite, meeting_id, make_token, mailbox, make_delegate, emit, language):
-    agenda = suite["agenda"]
-    org = make_token(meeting_id)
-    flows.create_meeting(agenda, org, meeting_id)
-    flows.publish(agenda, org, meeting_id)  # notify learns the session titles from the bus
-    person = make_delegate(meeting_id, "d1", language=language)
-    welcome = wait_until(lambda: mailbox.to(person["email"]))
-    assert len(welcome) == 1
-    assert str(welcome[0]["Subject"]).startswith(
+def test_every_registration_notice_comes_from_the_real_flow_once_in_the_delegates_language(
+        suite, meeting_id, make_token, mailbox, language):
+    agenda, registration, notify = suite["agenda"], suite["registration"], suite["notify"]
+    org, eid = make_token(meeting_id), meeting_id
+    _meeting(agenda, org, eid)
+    ana_email, ben_email = f"ana.{eid}@example.org", f"ben.{eid}@example.org"
+    ana, ana_token = flows.register(registration, mailbox, eid, ana_email, "Ana",
+                                    language=language)
+    inbox = Inbox(mailbox, ana_email)
+    (welcome,) = inbox.expect(1)
+    assert str(welcome["Subject"]).startswith(
         "Your registration" if language == "en" else "Su inscripción")
-    for i, (etype, extra, english, spanish) in enumerate(EVENTS, start=2):
-        emit(meeting_id, etype, {"delegate": "d1", **extra})
-        mails = wait_until(lambda n=i: (lambda ms: ms if len(ms) >= n else None)(
-            mailbox.to(person["email"])))
-        assert len(mails) == i, f"{etype}: exactly one e-mail"
-        text = mails[-1].get_body(("plain",)).get_content()
-        html = mails[-1].get_body(("html",)).get_content()
-        for words in english if language == "en" else spanish:
-            assert words in text, (etype, text)
-        assert ("Dear" if language == "en" else "Estimado/a") in text
-        assert "<html" in html and f'lang="{language}"' in html
+    words = {step: pair[0 if language == "en" else 1] for step, pair in WORDS.items()}
+
+    assert registration.post(f"{API}{eid}/access-link",
+                             json={"email": ana_email}).status_code == 202
+    (link,) = inbox.expect(1)
+    assert "token=" in _one_saying([link], *words["link"]).get_body(("plain",)).get_content()
+
+    ben, ben_token = flows.register(registration, mailbox, eid, ben_email, "Ben")
+    assert flows.sign_up(registration, eid, ben, ben_token, "opening").json()["state"] \
+        == "confirmed"
+    assert flows.sign_up(registration, eid, ana, ana_token, "opening").json()["state"] \
+        == "waitlisted"
+    _one_saying(inbox.expect(1), *words["waitlisted"])
+    assert registration.delete(f"{API}{eid}/delegates/{ben}/sessions/opening",
+                               ben_token).status_code == 204
+    _one_saying(inbox.expect(1), *words["promoted"])
+
+    _decide(registration, org, eid, ana, "approve", scopes=["ministers"])
+    _one_saying(inbox.expect(1), *words["approved"])
+    assert flows.sign_up(registration, eid, ana, ana_token, "closed").status_code == 201
+    _one_saying(inbox.expect(1), *words["confirmed"])
+    _decide(registration, org, eid, ana, "revoke", "Left the delegation")
+    both = inbox.expect(2)  # one event each, possibly sent by different workers in any order
+    _one_saying(both, *words["revoked"])
+    _one_saying(both, *words["removed"])
+    _decide(registration, org, eid, ana, "reject", "Letter missing")
+    _one_saying(inbox.expect(1), *words["rejected"])
+
+    # Lunch moves on top of the opening: registration reports the clash, and the change notice
+    # tells Ana of the move (two notices, two e-mails).
+    assert flows.sign_up(registration, eid, ana, ana_token, "lunch").status_code == 201
+    inbox.expect(1)
+    assert agenda.patch(f"{API}{eid}/sessions/lunch", org, json={
+        "day": "2030-06-19", "start": "14:00", "end": "14:15"}).status_code == 200
+    flows.publish(agenda, org, eid, "Lunch moved")
+    both = inbox.expect(2)
+    _one_saying(both, *words["conflict"])
+    assert [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
+
+    mails = mailbox.to(ana_email)
+    for mail in mails:
+        assert ("Dear Ana" if language == "en" else "Estimado/a Ana") in _text(mail)
+        assert f'lang="{language}"' in mail.get_body(("html",)).get_content()
+    assert len({m["Message-ID"] for m in mails}) == len(mails) == 12
+    outbox = notify.get(f"{API}{eid}/delegates/{ana}/notices", ana_token).json()
+    assert len(outbox) == 12 and all(n["status"] == "sent" for n in outbox)
 
 
-def test_a_delegates_own_cancellation_sends_nothing(suite, meeting_id, mailbox, make_delegate,
-                                                     emit, make_token):
-    person = make_delegate(meeting_id, "d2")
-    wait_until(lambda: mailbox.to(person["email"]))
-    emit(meeting_id, "registration.signup.cancelled",
-         {"delegate": "d2", "session": "s", "state": "confirmed"})
-    emit(meeting_id, "registration.access_link.sent",
-         {"delegate": "d2", "access_link": "http://x/me?token=z"})
-    mails = wait_until(lambda: (lambda ms: ms if len(ms) >= 2 else None)(
-        mailbox.to(person["email"])))
-    assert [("link" in str(m["Subject"])) for m in mails] == [False, True]
+def test_approval_and_revocation_tell_the_removed_and_the_promoted(suite, meeting_id,
+                                                                   make_token, mailbox):
+    """The organiser approves through the registration API: exactly one e-mail, in the
+    language the delegate chose afterwards. A revocation that takes a delegate out of a
+    restricted session tells them, and the next on that session's waitlist is promoted."""
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    _meeting(agenda, org, eid)
+    eva_email, ben_email = f"eva.{eid}@example.org", f"ben.{eid}@example.org"
+    eva, eva_token = flows.register(registration, mailbox, eid, eva_email, "Eva")
+    ben, ben_token = flows.register(registration, mailbox, eid, ben_email, "Ben")
+    eva_inbox, ben_inbox = Inbox(mailbox, eva_email), Inbox(mailbox, ben_email)
+    eva_inbox.expect(1)
+    ben_inbox.expect(1)
+    # Eva now prefers Spanish (registration.delegate.updated): later e-mails follow.
+    assert registration.patch(f"{API}{eid}/delegates/{eva}", eva_token,
+                              json={"language": "es"}).status_code == 200
+
+    _decide(registration, org, eid, eva, "approve", "Pasaporte verificado")
+    (approved,) = eva_inbox.expect(1)
+    assert str(approved["Subject"]).startswith("Acreditación aprobada")
+    assert "ha sido aprobada (general)" in _text(approved)
+    _decide(registration, org, eid, ben, "approve")
+    ben_inbox.expect(1)
+
+    assert flows.sign_up(registration, eid, eva, eva_token, "closed").json()["state"] \
+        == "confirmed"
+    eva_inbox.expect(1)
+    assert flows.sign_up(registration, eid, ben, ben_token, "closed").json()["state"] \
+        == "waitlisted"
+    ben_inbox.expect(1)
+
+    result = _decide(registration, org, eid, eva, "revoke", "Left the delegation")
+    assert result["removed_from"] == ["closed"]
+    told = eva_inbox.expect(2)
+    _one_saying(told, "ha sido revocada", "Motivo: Left the delegation")
+    _one_saying(told, "ya no está inscrito/a en «Closed session»")
+    (promoted,) = ben_inbox.expect(1)
+    assert "you now have a seat in “Closed session”" in _text(promoted)
+    assert str(promoted["Subject"]).startswith("A seat for you")
+
+
+def test_a_delegates_own_cancellation_sends_nothing(suite, meeting_id, make_token, mailbox):
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    session = flows.create_meeting(agenda, org, eid)
+    flows.publish(agenda, org, eid)
+    email = f"dan.{eid}@example.org"
+    did, token = flows.register(registration, mailbox, eid, email, "Dan")
+    inbox = Inbox(mailbox, email)
+    inbox.expect(1)
+    assert flows.sign_up(registration, eid, did, token, session).status_code == 201
+    inbox.expect(1)
+    assert registration.delete(f"{API}{eid}/delegates/{did}/sessions/{session}",
+                               token).status_code == 204
+    assert registration.post(f"{API}{eid}/access-link", json={"email": email}).status_code \
+        == 202
+    (link,) = inbox.expect(1)  # the next e-mail is the link: the cancellation sent nothing
+    assert "link" in str(link["Subject"])
+
+
+def test_a_session_closed_to_the_delegates_accreditation_tells_them_why_they_left(
+        suite, meeting_id, make_token, mailbox):
+    """The organiser restricts a session; registration drops the delegates it no longer
+    admits (reason ``access_changed``): each gets the change notice and a removal e-mail."""
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    session = flows.create_meeting(agenda, org, eid)
+    flows.publish(agenda, org, eid)
+    email = f"gus.{eid}@example.org"
+    did, token = flows.register(registration, mailbox, eid, email, "Gus", language="es")
+    inbox = Inbox(mailbox, email)
+    inbox.expect(1)
+    assert flows.sign_up(registration, eid, did, token, session).status_code == 201
+    inbox.expect(1)
+    assert agenda.patch(f"{API}{eid}/sessions/{session}", org, json={
+        "access": "accredited", "accreditation": "ministers"}).status_code == 200
+    flows.publish(agenda, org, eid, "Ministers only")
+    both = inbox.expect(2)
+    _one_saying(both, "«Opening remarks» queda reservada a participantes con una acreditación")
+    assert [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
+    mine = registration.get(f"{API}{eid}/delegates/{did}/sessions", token).json()
+    assert mine == []

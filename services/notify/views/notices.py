@@ -132,7 +132,8 @@ def outbox(r, event: str, delegate_id: str) -> list[dict]:
         notice = json.loads(raw)
         pkey = r.hget(keys.targets(event, nid), delegate_id)
         status = json.loads(r.hget(keys.deliveries(event, nid), delegate_id) or "{}")
-        subject = render.parts(notice, notice["payloads"].get(pkey), name=person.get(
+        payload = delivery.payloads(r, event, nid, [pkey]).get(pkey) if pkey else None
+        subject = render.parts(notice, payload, name=person.get(
             "name", ""), lang=render.language(person),
             meeting_title=delivery.meeting_title(r, event, notice))["subject"] if pkey else None
         out.append({"id": nid, "kind": notice["kind"], "subject": subject,
