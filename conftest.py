@@ -7,6 +7,7 @@ each test gets its own meeting id instead, from the ``meeting_id`` fixture.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -69,6 +70,11 @@ class Mailbox:
         self.lock = threading.Lock()
         self.replies: dict[str, str] = {}  # address -> forced reply, e.g. "550 no such user"
         self.outage: str | None = None  # forced reply for every RCPT, e.g. "421 busy"
+        self.hang_up_after_data: set[str] = set()  # addresses: drop the line, no reply
+        # Hold every answer once this many messages have arrived, until released: lets a test
+        # kill a sender in the middle of a batch whatever the machine's speed.
+        self.hold_after: int | None = None
+        self.released = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         forced = self.outage or self.replies.get(address.lower())
@@ -78,6 +84,14 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hang_up_after_data & {a.lower() for a in envelope.rcpt_tos}:
+            # A server that crashes after reading the message, before answering: the sender
+            # cannot know whether it was delivered.
+            server.transport.abort()
+            return "421 gone"
+        while self.hold_after is not None and len(self.messages) >= self.hold_after \
+                and not self.released.is_set():
+            await asyncio.sleep(0.01)
         msg = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(msg)
@@ -112,6 +126,9 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 def mailbox(smtp_server) -> Mailbox:
     box, _port = smtp_server
     box.replies.clear()
+    box.hang_up_after_data.clear()
+    box.hold_after = None
+    box.released.clear()
     box.outage = None
     return box
 

@@ -1,13 +1,15 @@
-"""The Redis side of exactly-once delivery: claim recipients a chunk at a time, commit each
-one just before the message's final dot, let go of what was not sent.
+"""The Redis side of exactly-once delivery: claim recipients a chunk at a time, check the
+claim just before the message's final dot, record "sent" after the server's 250, let go of
+what was not sent.
 
 Invariants (each step is one Lua call, so no other worker interleaves inside it):
 - a recipient whose delivery is final (sent or failed) is never claimed again;
 - at most one worker holds the claim on a (notice, recipient) at a time (SET NX with expiry);
-- "sent" is written only by the claim's holder, or when nobody holds it (the claim expired
-  and no one took it since) and the delivery is not already final. A worker whose claim was
-  taken over learns it at commit time and abandons the message before its dot, so even a
-  claim that expires mid-send never yields a second e-mail.
+- a worker writes the dot only while the claim is its own (CHECK): a worker whose claim was
+  taken over abandons the message before its dot, so a claim that expires mid-send does not
+  yield a second e-mail;
+- "sent" is recorded (COMMIT) only after the server's 250, so a message the server dropped is
+  never counted as delivered.
 One call per chunk of recipients for claims (not one per recipient): at 10,000 recipients the
 round trips, not Redis's work, were what cost.
 """
@@ -59,6 +61,19 @@ redis.call('DEL', KEYS[2])
 return 1
 """
 
+# KEYS: deliveries hash, claim key. ARGV: delegate, owner. Whether this owner may still send:
+# the claim is its own (or lapsed with no one else on it) and the delivery is not final.
+CHECK = """
+local holder = redis.call('GET', KEYS[2])
+if holder and holder ~= ARGV[2] then return 0 end
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local status = cjson.decode(raw)['status']
+  if status == 'sent' or status == 'failed' then return 0 end
+end
+return 1
+"""
+
 # ARGV: claim key prefix, owner, delegate ids... Deletes only claims this owner still holds.
 RELEASE = """
 for i = 3, #ARGV do
@@ -98,7 +113,7 @@ def _script(r: redis.Redis, name: str):
 
 def load(r: redis.Redis) -> None:
     """Load the scripts into Redis ahead of the first delivery."""
-    for name in ("CLAIM", "COMMIT", "RELEASE", "RESTAMP"):
+    for name in ("CLAIM", "CHECK", "COMMIT", "RELEASE", "RESTAMP"):
         script = _script(r, name)
         script.sha = r.script_load(script.script)
 
@@ -113,6 +128,11 @@ def commit(r: redis.Redis, eid: str, nid: str, did: str, owner: str, record: dic
     return bool(_script(r, "COMMIT")(
         keys=[keys.deliveries(eid, nid), keys.sending(eid, nid, did), keys.outbox(eid, did)],
         args=[did, owner, json.dumps(record), nid]))
+
+
+def still_ours(r: redis.Redis, eid: str, nid: str, did: str, owner: str) -> bool:
+    return bool(_script(r, "CHECK")(keys=[keys.deliveries(eid, nid), keys.sending(eid, nid, did)],
+                                    args=[did, owner]))
 
 
 def release(r: redis.Redis, eid: str, nid: str, dids: list[str], owner: str) -> None:

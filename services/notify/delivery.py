@@ -171,26 +171,25 @@ def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome
         return _status("failed", attempts, "no e-mail address or content for this delegate")
     mid = render.message_id(eid, nid, did)
 
-    def commit() -> bool:  # the record that makes this recipient "sent" (see mailer)
-        return claims.commit(r, eid, nid, did, job.owner, _status(
-            "sent", attempts, "handed over; awaiting the server's reply", mid))
+    def may_send() -> bool:  # just before the dot: do we still hold this recipient?
+        return claims.still_ours(r, eid, nid, did, job.owner)
 
     try:
         data = _bytes(job, person, pkey, payload)
-        reply = mailer.send(job.config["MAIL_FROM"], person["email"], data, commit)
+        reply = mailer.send(job.config["MAIL_FROM"], person["email"], data, may_send)
     except Superseded:
         return None
     except (TemporaryFailure, PermanentFailure) as exc:
-        if exc.committed:
-            if isinstance(exc, TemporaryFailure) and str(exc).startswith("connection"):
-                # Lost after the dot: the server most likely has it. Never twice.
-                return _status("sent", attempts, str(exc), mid)
-            r.lrem(keys.outbox(eid, did), -1, nid)
         if isinstance(exc, PermanentFailure):
             log.warning("%s/%s refused for %s: %s", eid, nid, did, exc)
             return _status("failed", attempts, str(exc))
+        # Also a line lost after the dot: the server had not said 250, so it may have
+        # dropped the message. Sending again risks a repeat (same Message-ID), never a loss.
         out.retry.append(did)
         return {**_status("retrying", attempts, str(exc)), "due": job.retry_due}
+    record = _status("sent", attempts, reply, mid)
+    if not claims.commit(r, eid, nid, did, job.owner, record):
+        log.warning("%s/%s for %s was recorded by another worker meanwhile", eid, nid, did)
     out.sent += 1
     return _status("sent", attempts, reply, mid)
 

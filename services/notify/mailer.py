@@ -1,12 +1,13 @@
 """SMTP delivery over one reused connection, with clear temporary/permanent outcomes.
 
-The one moment that decides "sent" is the server reading the final ``.`` of DATA. ``send``
-calls ``commit()`` (which records the delivery) just before writing that dot, so a worker
-killed at any point either has not completed the message (the server drops it, nothing is
-recorded, it is sent again) or has it recorded (never sent again). What is left is the few
-microseconds between the record and the write of five bytes, instead of the whole round trip
-of the server's reply. When ``commit()`` answers False (another worker holds the recipient
-now), the connection is dropped before the dot: the server discards the message.
+A message is the server's once it answers 250 to the final ``.`` of DATA; a server that loses
+its client before answering may discard it (aiosmtpd does). So the delivery is recorded as
+sent only after that 250 (see ``delivery``): a worker killed before it leaves the recipient
+open, and it is sent again. Just before the dot, ``may_send()`` asks whether this worker
+still holds the recipient; if another worker took it over, the connection is dropped before
+the dot and the server discards the message. What remains is a crash in the microseconds
+between the server's 250 and the record: then the message goes again with the same
+Message-ID, which mail clients fold.
 """
 
 from __future__ import annotations
@@ -23,24 +24,24 @@ from typing import Any
 class TemporaryFailure(Exception):
     """4xx reply, refused or dropped connection: try again later."""
 
-    committed = False
+    handed_over = False
 
 
 class PermanentFailure(Exception):
     """5xx reply for this recipient: do not try again."""
 
-    committed = False
+    handed_over = False
 
 
 class Superseded(Exception):
-    """The commit was refused (another worker holds the recipient): the message was dropped
+    """The recipient was taken over by another worker: the message was dropped
     before its final dot, so the server never accepted it."""
 
 
-def _failure(code: int, reply: bytes | str, committed: bool = False) -> Exception:
+def _failure(code: int, reply: bytes | str, handed_over: bool = False) -> Exception:
     text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
     exc = (PermanentFailure if code >= 500 else TemporaryFailure)(f"{code} {text}")
-    exc.committed = committed
+    exc.handed_over = handed_over
     return exc
 
 
@@ -76,21 +77,21 @@ class Mailer:
             self._smtp = self._connect()
 
     def send(self, sender: str, recipient: str, data: bytes,
-             commit: Callable[[], bool] = lambda: True) -> str:
+             may_send: Callable[[], bool] = lambda: True) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
         reused = self._smtp is not None
         try:
-            return self._send(sender, recipient, data, commit)
+            return self._send(sender, recipient, data, may_send)
         except TemporaryFailure as exc:
             # A kept connection the server has closed meanwhile fails before anything was
             # handed over (no dot sent): open a new one and try once more straight away.
-            if reused and not exc.committed and str(exc).startswith("connection"):
-                return self._send(sender, recipient, data, commit)
+            if reused and not exc.handed_over and str(exc).startswith("connection"):
+                return self._send(sender, recipient, data, may_send)
             raise
 
     def _send(self, sender: str, recipient: str, data: bytes,
-              commit: Callable[[], bool]) -> str:
-        committed = False
+              may_send: Callable[[], bool]) -> str:
+        handed_over = False
         try:
             self.connect()
             smtp = self._smtp
@@ -106,14 +107,14 @@ class Mailer:
                 raise _failure(code, reply)
             body = smtplib._quote_periods(data)
             smtp.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-            if not commit():
+            if not may_send():
                 self._drop()
                 raise Superseded(recipient)
-            committed = True
+            handed_over = True
             smtp.send(b".\r\n")
             code, reply = smtp.getreply()
             if code != 250:
-                raise _failure(code, reply, committed)
+                raise _failure(code, reply, handed_over)
             return f"{code} {reply.decode(errors='replace')}"
         except (TemporaryFailure, PermanentFailure):
             self._reset()
@@ -121,7 +122,7 @@ class Mailer:
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self.close()
             failure = TemporaryFailure(f"connection: {exc}")
-            failure.committed = committed
+            failure.handed_over = handed_over
             raise failure from exc
 
     def _reset(self) -> None:

@@ -122,7 +122,6 @@ def test_a_cancelled_session_sends_a_calendar_cancel(suite, meeting_id, make_tok
     # The delegate's outbox shows it; another delegate's token cannot read it.
     outbox = notify.get(f"/api/v1/events/{eid}/delegates/{did}/notices", token)
     assert outbox.status_code == 200
-    assert [n["id"] for n in outbox.json()] == [f"reg-{did}", "chg-v2"] or \
-        "chg-v2" in [n["id"] for n in outbox.json()]
+    assert "chg-v2" in [n["id"] for n in outbox.json()]
     assert notify.get(f"/api/v1/events/{eid}/delegates/someone-else/notices",
                       token).status_code == 404
