@@ -86,7 +86,9 @@ def main() -> int:
         for line in lines:
             print("  " + line)
         print(f"\n  {seed}")
-        print(f"  agenda: http://127.0.0.1:{ports['agenda']}/api/v1/events/{SEED_EVENT}/agenda")
+        print(f"  start page: http://127.0.0.1:{ports['agenda']}/  (agenda, registration, door, "
+              "organiser pages)")
+        print(f"  agenda API: http://127.0.0.1:{ports['agenda']}/api/v1/events/{SEED_EVENT}/agenda")
         print("\n  Organiser token (in another terminal):")
         print(f"    .venv/bin/podium token create --event {SEED_EVENT} --role organiser")
         print("  Logs: var/log/.  Press Ctrl-C to stop.\n", flush=True)

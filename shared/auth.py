@@ -178,8 +178,15 @@ def _bearer() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    # Personal links and calendar subscriptions cannot send headers.
-    return request.args.get("token") or None
+    # Personal links and calendar subscriptions cannot send headers. Only a delegate's signed
+    # token may travel in a URL: an organiser's or a door's token would end up in browser
+    # history, proxy logs and Referer headers.
+    query = request.args.get("token") or None
+    if query and query.startswith("pod_"):
+        raise Problem(401, "token_in_url",
+                      "Send organiser and gatekeeper tokens in the Authorization header.",
+                      headers={"WWW-Authenticate": "Bearer"})
+    return query
 
 
 def current() -> Principal | None:

@@ -172,3 +172,11 @@ def test_request_id_travels_from_http_to_the_bus(agenda, r, make_token, meeting_
     assert resp.headers["X-Request-Id"] == "req-42"
     (_id, fields), = r.xrange(f"podium:{{{meeting_id}}}:bus")
     assert fields["type"] == "agenda.event.updated" and fields["request_id"] == "req-42"
+
+
+def test_organiser_tokens_are_refused_in_urls(agenda, make_token, meeting_id):
+    org = make_token(meeting_id)
+    body = {"title": "M", "timezone": "UTC", "first_day": "2030-01-01", "last_day": "2030-01-01"}
+    resp = agenda.put(f"/api/v1/events/{meeting_id}?token={org}", json=body)
+    _problem(resp, 401, "token_in_url")
+    assert agenda.put(f"/api/v1/events/{meeting_id}", org, json=body).status_code == 200
