@@ -27,10 +27,18 @@ def token() -> None:
 @click.option("--room", "rooms", multiple=True, help="Gatekeepers: rooms this device guards.")
 def token_create(event_id: str, role: str, label: str, rooms: tuple[str, ...]) -> None:
     """Create a token and print it once (only its hash is stored)."""
+    import redis
+
     from shared.auth import create_token
 
-    secret = create_token(connect(load()["REDIS_URL"]), event_id, role, label=label,
-                          rooms=rooms, subject=label or None)
+    url = load()["REDIS_URL"]
+    try:
+        secret = create_token(connect(url), event_id, role, label=label, rooms=rooms,
+                              subject=label or None)
+    except redis.ConnectionError as exc:
+        raise click.ClickException(
+            f"cannot reach Redis at {url}: set REDIS_URL to the suite's Redis "
+            "(`make run` prints the command with it)") from exc
     click.echo(secret)
 
 

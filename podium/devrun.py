@@ -30,7 +30,10 @@ def _bin(name: str) -> str:
 
 def _spawn(procs: list, name: str, args: list[str], env: dict) -> None:
     log = open(VAR / "log" / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    # Own session: Ctrl-C reaches only this supervisor, which stops the children in order
+    # (services first, Redis last) instead of all of them being interrupted at once.
+    proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                            start_new_session=True)
     procs.append((name, proc))
 
 
@@ -70,6 +73,7 @@ def main() -> int:
         for service, port in ports.items():
             _spawn(procs, service, [
                 _bin("gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                "--no-control-socket",
                 "--threads", "4", "--graceful-timeout", "5",
                 f"services.{service}.app:create_app()"], env)
             lines.append(f"{service:<13} http://127.0.0.1:{port}  (API /api/v1, docs /docs)")
@@ -90,7 +94,8 @@ def main() -> int:
               "organiser pages)")
         print(f"  agenda API: http://127.0.0.1:{ports['agenda']}/api/v1/events/{SEED_EVENT}/agenda")
         print("\n  Organiser token (in another terminal):")
-        print(f"    .venv/bin/podium token create --event {SEED_EVENT} --role organiser")
+        print(f"    REDIS_URL={env['REDIS_URL']} .venv/bin/podium token create "
+              f"--event {SEED_EVENT} --role organiser")
         print("  Logs: var/log/.  Press Ctrl-C to stop.\n", flush=True)
         return _watch(procs)
     except KeyboardInterrupt:
@@ -127,7 +132,8 @@ def _watch(procs: list) -> int:
     while not stop["now"]:
         for name, proc in procs:
             if proc.poll() is not None:
-                print(f"{name} exited with {proc.returncode}; see var/log/{name}.log; stopping")
+                log = VAR / ("redis/server.log" if name == "redis" else f"log/{name}.log")
+                print(f"{name} exited with {proc.returncode}; see {log}; stopping")
                 return 1
         time.sleep(0.5)
     return 0

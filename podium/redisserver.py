@@ -40,7 +40,9 @@ def start(directory: Path, port: int, *, appendonly: bool = True,
         "--maxmemory-policy", "noeviction", "--save", "", "--logfile", logfile,
         "--protected-mode", "yes",
     ]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Own session: a Ctrl-C meant for its parent must not stop it before the services.
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     client = redis.Redis(port=port, socket_connect_timeout=0.2)
     deadline = time.monotonic() + 20
     while True:

@@ -33,6 +33,11 @@ LANGUAGES = ("en", "es")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "form-action 'self'")
+# The interactive API docs (Swagger UI, served by flask-smorest) load from its CDN and start
+# with an inline script; only that page gets this wider policy.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+            "https://cdn.jsdelivr.net; connect-src 'self'; frame-ancestors 'none'")
 
 
 def language() -> str:
@@ -102,7 +107,8 @@ def _html_errors(response: Response) -> Response:
 def _headers(response: Response) -> Response:
     response = _html_errors(response)
     if response.mimetype == "text/html":
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        policy = DOCS_CSP if request.path.rstrip("/") == "/docs" else CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
         # Delegate pages carry a personal token in their URL: never send it elsewhere.
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("Cache-Control", "no-store")

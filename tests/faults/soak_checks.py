@@ -7,10 +7,12 @@ report all of them at once rather than the first.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 from services.registration import keys as rkeys
 from services.registration.gate import keys as gkeys
+from services.registration.gate.occupancy import local_day
 from shared.keys import bus_stream
 
 
@@ -79,12 +81,14 @@ def doors(r, event: str, capacities: dict[str, int | None]) -> list[str]:
         elif inside.get(f["delegate"]) == f["room"]:
             del inside[f["delegate"]]
     bad = []
-    presence = r.hgetall(gkeys.presence(event))
+    # Presence is kept per local day of the meeting; the soak runs around local noon.
+    day = local_day(r, event, time.time())
+    presence = r.hgetall(gkeys.presence(event, day))
     if presence != inside:
         bad.append(f"presence {len(presence)} badges differs from the scan history "
                    f"{len(inside)}")
     heads = Counter(presence.values())
-    for room, count in r.hgetall(gkeys.occupancy(event)).items():
+    for room, count in r.hgetall(gkeys.occupancy(event, day)).items():
         if int(count) != heads.get(room, 0):
             bad.append(f"{room}: occupancy {count} but {heads.get(room, 0)} badges inside")
         if capacities.get(room) is not None and int(count) > capacities[room]:
@@ -109,7 +113,12 @@ def acknowledged(r, event: str, expected: dict[tuple[str, str], bool],
     return bad
 
 
-def mails(messages: list, domain: str) -> list[str]:
-    """No e-mail sent twice: each Message-ID to this meeting's delegates arrived once."""
+def mails(messages: list, domain: str, worker_kills: int, in_flight: int) -> list[str]:
+    """No e-mail sent twice, but for the one gap delivery cannot close: a worker SIGKILLed
+    between the server's 250 and its record repeats that message (same Message-ID). Each
+    kill can do that at most once per message in flight (connections x processes)."""
     ids = Counter(str(m["Message-ID"]) for m in messages if domain in str(m["To"]))
-    return [f"{mid} arrived {n} times" for mid, n in ids.items() if n > 1]
+    repeats = {mid: n for mid, n in ids.items() if n > 1}
+    if any(n > 2 for n in repeats.values()) or len(repeats) > worker_kills * in_flight:
+        return [f"{mid} arrived {n} times" for mid, n in repeats.items()]
+    return []

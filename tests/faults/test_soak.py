@@ -196,9 +196,14 @@ def test_soak_invariants_hold_through_redis_and_worker_kills(
                   + check.waitlists(r, meeting_id, SIGNUP_SESSIONS)
                   + check.doors(r, meeting_id, ROOMS)
                   + check.acknowledged(r, meeting_id, clients.expected, clients.scan_ids)
-                  + check.mails(mails, domain))
+                  + check.mails(mails, domain, worker_kills=2,
+                                in_flight=WORKER_PROCESSES * SMTP_CONNECTIONS))
     assert not violations, "\n".join(violations)
     assert len(clients.expected) > DELEGATES and len(clients.scan_ids) > DELEGATES
+
+
+WORKER_PROCESSES = 2  # worker_args runs "-c 2"
+SMTP_CONNECTIONS = 4  # NOTIFY_SMTP_CONNECTIONS default
 
 
 def _chaos(redis_server, helpers: dict, clients: Clients, seconds: float) -> None:
