@@ -46,8 +46,10 @@ end
 return out
 """
 
-# KEYS: deliveries hash, claim key, outbox list. ARGV: delegate, owner, record json, notice.
-COMMIT = """
+# Shared opening of CHECK and COMMIT (KEYS[1] deliveries, KEYS[2] claim; ARGV[1] delegate,
+# ARGV[2] owner): stop unless the claim is this owner's (or lapsed with no one on it) and the
+# delivery is not final yet.
+_OURS_AND_OPEN = """
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[2] then return 0 end
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
@@ -55,22 +57,18 @@ if raw then
   local status = cjson.decode(raw)['status']
   if status == 'sent' or status == 'failed' then return 0 end
 end
+"""
+
+# KEYS: deliveries hash, claim key, outbox list. ARGV: delegate, owner, record json, notice.
+COMMIT = _OURS_AND_OPEN + """
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('RPUSH', KEYS[3], ARGV[4])
 redis.call('DEL', KEYS[2])
 return 1
 """
 
-# KEYS: deliveries hash, claim key. ARGV: delegate, owner. Whether this owner may still send:
-# the claim is its own (or lapsed with no one else on it) and the delivery is not final.
-CHECK = """
-local holder = redis.call('GET', KEYS[2])
-if holder and holder ~= ARGV[2] then return 0 end
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw then
-  local status = cjson.decode(raw)['status']
-  if status == 'sent' or status == 'failed' then return 0 end
-end
+# KEYS: deliveries hash, claim key. ARGV: delegate, owner. Whether this owner may still send.
+CHECK = _OURS_AND_OPEN + """
 return 1
 """
 
