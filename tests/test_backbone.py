@@ -183,3 +183,24 @@ def test_organiser_tokens_are_refused_in_urls(agenda, make_token, meeting_id):
     resp = agenda.put(f"/api/v1/events/{meeting_id}?token={org}", json=body)
     _problem(resp, 401, "token_in_url")
     assert agenda.put(f"/api/v1/events/{meeting_id}", org, json=body).status_code == 200
+
+
+def test_an_expired_personal_link_is_refused_even_after_it_was_used(r, suite_env):
+    import time as clock
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    secret = "s3cret"
+    fresh = auth.delegate_token(secret, "m1", "d1")
+    assert auth.resolve(r, secret, fresh) == auth.Principal("delegate", "m1", "d1")
+    forged = auth.delegate_token("another secret", "m1", "d1")
+    assert auth.resolve(r, secret, forged) is None, "a token signed by someone else is refused"
+
+    class Then(TimestampSigner):  # signs as if longer ago than personal links live
+        def get_timestamp(self):
+            return int(clock.time()) - auth.DELEGATE_TOKEN_MAX_AGE - 60
+
+    old = URLSafeTimedSerializer(secret, salt="podium-delegate-access", signer=Then).dumps(
+        {"e": "m1", "d": "d1"})
+    assert auth.resolve(r, secret, old) is None
+    assert auth.resolve(r, secret, old) is None, "and still refused from the cache"
