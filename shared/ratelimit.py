@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from flask import current_app, request
 
-from shared import auth, keys
+from shared import auth, keys, store
 from shared.errors import Problem
 
 # INCR and arm the window in the same step, so a crash between them cannot leave a counter
@@ -61,10 +61,8 @@ def parse(spec: str) -> tuple[int, int] | None:
 
 def hit(client, bucket: str, who: str, count: int, seconds: int) -> tuple[bool, int]:
     """Count one request; return (allowed, seconds until the window resets)."""
-    scripts = current_app.extensions.setdefault("ratelimit_scripts", {})
-    if id(client) not in scripts:
-        scripts[id(client)] = client.register_script(_LUA)
-    n, ttl_ms = scripts[id(client)](keys=[keys.rate(bucket, who)], args=[seconds * 1000])
+    n, ttl_ms = store.script(client, _LUA)(keys=[keys.rate(bucket, who)],
+                                           args=[seconds * 1000])
     return int(n) <= count, max(1, math.ceil(int(ttl_ms) / 1000))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -112,6 +111,13 @@ def get_redis() -> redis.Redis:
     return current_app.extensions["redis"]
 
 
-def load_script(client: redis.Redis, path: Path):
-    """Register a Lua script shipped beside the module that uses it."""
-    return client.register_script(path.read_text(encoding="utf-8"))
+def script(client: redis.Redis, source: str):
+    """The registered script for ``source`` on this client, made once and kept on the client.
+
+    Callers then pay one EVALSHA per call (redis-py reloads the script after a flush).
+    """
+    scripts = client.__dict__.setdefault("_podium_scripts", {})
+    found = scripts.get(source)
+    if found is None:
+        found = scripts[source] = client.register_script(source)
+    return found

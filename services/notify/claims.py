@@ -21,6 +21,7 @@ import json
 import redis
 
 from services.notify import keys
+from shared import store
 
 # KEYS[1]: deliveries hash. ARGV: claim key prefix, owner, ttl seconds, delegate ids...
 # Returns per delegate: 'done', 'held', or the attempt number this claim starts.
@@ -99,14 +100,8 @@ for i = 3, #ARGV do
 end
 return out
 """
-_scripts: dict[tuple[int, str], object] = {}
-
-
 def _script(r: redis.Redis, name: str):
-    key = (id(r), name)
-    if key not in _scripts:
-        _scripts[key] = r.register_script(globals()[name])
-    return _scripts[key]
+    return store.script(r, globals()[name])
 
 
 def load(r: redis.Redis) -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import redis
 
+from shared import store
+
 _DIR = Path(__file__).parent / "lua"
 _PRELUDE = (_DIR / "prelude.lua").read_text(encoding="utf-8")
-_cache: dict[int, dict[str, object]] = {}
 
 
 @cache
@@ -19,7 +20,4 @@ def _source(name: str) -> str:
 
 def script(client: redis.Redis, name: str):
     """The registered script ``name`` for this client (EVALSHA, reloaded after a flush)."""
-    scripts = _cache.setdefault(id(client), {})
-    if name not in scripts:
-        scripts[name] = client.register_script(_source(name))
-    return scripts[name]
+    return store.script(client, _source(name))

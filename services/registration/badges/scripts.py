@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import redis
 
+from shared import store
+
 _PRELUDE = (Path(__file__).parent / "lua" / "prelude.lua").read_text(encoding="utf-8")
-_cache: dict[tuple[int, str], object] = {}
 
 
 def script(client: redis.Redis, path: Path):
     """The script at ``path`` (with the shared prelude) for this client, via EVALSHA."""
-    found = _cache.get((id(client), str(path)))
-    if found is None:
-        found = client.register_script(_PRELUDE + "\n" + path.read_text(encoding="utf-8"))
-        _cache[(id(client), str(path))] = found
-    return found
+    return store.script(client, _source(path))
+
+
+@cache
+def _source(path: Path) -> str:
+    return _PRELUDE + "\n" + path.read_text(encoding="utf-8")
