@@ -17,11 +17,13 @@ def uid(event_id: str, session_id: str) -> str:
 
 
 def calendar(event: dict, sessions: list[dict], *, method: str | None = None,
-             name: str | None = None, stamp: datetime | None = None) -> Calendar:
+             name: str | None = None, stamp: datetime | None = None,
+             vtimezone: bool = True) -> Calendar:
     """A calendar of sessions (each with ``starts_at``/``ends_at`` and ``sequence``).
 
     ``stamp`` fixes DTSTAMP (e.g. to the publication time) so the same agenda version
-    always serialises to the same bytes and can be cached and ETagged.
+    always serialises to the same bytes and can be cached and ETagged. With
+    ``vtimezone=False`` the zone is left out, for ``to_ical`` to write it in.
     """
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -31,10 +33,21 @@ def calendar(event: dict, sessions: list[dict], *, method: str | None = None,
         cal.add("method", method)
     cal.add("x-wr-calname", name or event.get("title", event.get("id", "")))
     cal.add("x-wr-timezone", event["timezone"])
-    cal.add_component(timezone(event["timezone"]))
+    if vtimezone:
+        cal.add_component(timezone(event["timezone"]))
     for session in sessions:
         cal.add_component(vevent(event, session, cancelled=method == "CANCEL", stamp=stamp))
     return cal
+
+
+def to_ical(cal: Calendar, tzid: str) -> bytes:
+    """The bytes of a calendar made with ``vtimezone=False``, the zone's VTIMEZONE written in
+    where ``calendar`` would have put it (before the events) from the bytes kept per process:
+    parsing and writing it again was most of an e-mail calendar's cost (~0.6 of 0.9 ms)."""
+    data = cal.to_ical()
+    at = data.find(b"BEGIN:VEVENT")
+    at = at if at >= 0 else data.rindex(b"END:VCALENDAR")
+    return data[:at] + _timezone_ical(tzid) + data[at:]
 
 
 def timezone(tzid: str) -> Timezone:

@@ -201,9 +201,9 @@ def _bytes(job: _Job, person: dict, pkey: str, payload) -> bytes:
     if cache_key not in _skeletons:
         if len(_skeletons) > 512:
             _skeletons.clear()
-        msg, all_8bit = render.build(notice, person, payload, event_id=eid, stand_ins=True,
-                                     sender=job.config["MAIL_FROM"], meeting_title=job.title)
-        _skeletons[cache_key] = render.Skeleton(msg.as_bytes()) if all_8bit else None
+        _skeletons[cache_key] = render.skeleton(notice, person, payload, event_id=eid,
+                                                sender=job.config["MAIL_FROM"],
+                                                meeting_title=job.title)
     skeleton = _skeletons[cache_key]
     if skeleton is not None:
         return skeleton.for_(person, eid, notice["id"])
