@@ -117,6 +117,17 @@ def claim(r: redis.Redis, eid: str, nid: str, dids: list[str], owner: str,
                                args=[keys.sending(eid, nid, ""), owner, ttl, *dids])
 
 
+def claim_on(pipe: redis.client.Pipeline, r: redis.Redis, eid: str, nid: str,
+             dids: list[str], owner: str, ttl: int) -> None:
+    """CLAIM queued on a pipeline beside the reads it goes with (one round trip for both).
+
+    A bare EVALSHA: redis-py asks SCRIPT EXISTS before a pipeline holding a registered
+    script, a round trip of its own. Should Redis have lost the script (a restart), the
+    answer is a NoScriptError, nothing was claimed, and the caller uses ``claim``."""
+    pipe.evalsha(_script(r, "CLAIM").sha, 1, keys.deliveries(eid, nid),
+                 keys.sending(eid, nid, ""), owner, ttl, *dids)
+
+
 def commit(r: redis.Redis, eid: str, nid: str, did: str, owner: str, record: dict) -> bool:
     return bool(_script(r, "COMMIT")(
         keys=[keys.deliveries(eid, nid), keys.sending(eid, nid, did), keys.outbox(eid, did)],

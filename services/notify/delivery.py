@@ -18,13 +18,14 @@ import logging
 import os
 import queue
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import redis
 
-from services.notify import claims, keys, render
+from services.notify import chunks, claims, keys, render
 from services.notify.mailer import (
+    Mailer,
     MailerPool,
     PermanentFailure,
     Superseded,
@@ -85,71 +86,86 @@ def payloads(r: redis.Redis, eid: str, nid: str, pkeys) -> dict:
 def deliver(r: redis.Redis, mailers: MailerPool, config: dict, eid: str, nid: str,
             delegate_ids: list[str], lanes: int = 1, retry_due: str | None = None) -> Outcome:
     """Send to each recipient of the batch not yet done, over up to ``lanes`` connections."""
-    raw = r.get(keys.notice(eid, nid))
-    if raw is None:
-        log.error("notice %s/%s vanished; nothing to send", eid, nid)
-        return Outcome()
-    notice = json.loads(raw)
-    job = _Job(r, config, eid, notice, meeting_title(r, eid, notice),
-               f"{os.getpid()}-{uuid.uuid4().hex[:8]}", retry_due)
-    chunks: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
-    for i in range(0, len(delegate_ids), CHUNK):
-        chunks.put(delegate_ids[i:i + CHUNK])
-    lanes = max(1, min(lanes, (len(delegate_ids) + CHUNK - 1) // CHUNK))
-    if lanes == 1:
-        return _lane(job, mailers, chunks)
-    pool = _lanes.get("pool")
-    if pool is None:  # made on first use, in the worker process (never before a fork)
-        pool = _lanes.setdefault("pool", ThreadPoolExecutor(
-            max_workers=4 * lanes, thread_name_prefix="notify-lane"))
-    out = Outcome()
-    # Each lane runs in a copy of this context: its logs keep the task's request id.
-    for future in [pool.submit(contextvars.copy_context().run, _lane, job, mailers, chunks)
-                   for _ in range(lanes)]:
-        out.merge(future.result())
-    return out
-
-
-def _lane(job: _Job, mailers: MailerPool, chunks: queue.SimpleQueue) -> Outcome:
-    out = Outcome()
-    mailer = mailers.get()
+    mailer = mailers.get()  # the first lane's: its MAIL FROM is answered while we read
+    mailer.prepare(config["MAIL_FROM"])
     try:
-        while True:
-            try:
-                chunk = chunks.get_nowait()
-            except queue.Empty:
-                return out
-            _chunk(job, mailer, chunk, out)
+        return _deliver(r, mailers, mailer, config, eid, nid, delegate_ids, lanes, retry_due)
     finally:
         mailers.put(mailer)
 
 
-def _chunk(job: _Job, mailer, chunk: list[str], out: Outcome) -> None:
+def _deliver(r: redis.Redis, mailers: MailerPool, mailer: Mailer, config: dict, eid: str,
+             nid: str, delegate_ids: list[str], lanes: int, retry_due: str | None) -> Outcome:
+    owner, ttl = f"{os.getpid()}-{uuid.uuid4().hex[:8]}", config["NOTIFY_CLAIM_S"]
+    # The notice comes in the first chunk's round trip: the first e-mail waits for one.
+    first = chunks.fetch(r, eid, nid, delegate_ids[:CHUNK], owner, ttl, with_notice=True)
+    if first.notice is None:
+        claims.release(r, eid, nid, list(first.claimed), owner)
+        log.error("notice %s/%s vanished; nothing to send", eid, nid)
+        return Outcome()
+    notice = json.loads(first.notice)
+    job = _Job(r, config, eid, notice, meeting_title(r, eid, notice), owner, retry_due)
+    todo: queue.SimpleQueue[chunks.Chunk | list[str]] = queue.SimpleQueue()
+    todo.put(first)
+    for i in range(CHUNK, len(delegate_ids), CHUNK):
+        todo.put(delegate_ids[i:i + CHUNK])
+    lanes = max(1, min(lanes, (len(delegate_ids) + CHUNK - 1) // CHUNK))
+    if lanes == 1:
+        return _lane(job, mailers, todo, mailer)
+    pool = _lanes.get("pool")
+    if pool is None:  # made on first use, in the worker process (never before a fork)
+        pool = _lanes.setdefault("pool", ThreadPoolExecutor(
+            max_workers=4 * lanes, thread_name_prefix="notify-lane"))
+    # Each lane runs in a copy of this context: its logs keep the task's request id. All are
+    # waited for, even when one fails: the first lane's mailer goes back only after.
+    futures = [pool.submit(contextvars.copy_context().run, _lane, job, mailers, todo,
+                           mailer if lane == 0 else None) for lane in range(lanes)]
+    wait(futures)
+    out = Outcome()
+    for future in futures:
+        out.merge(future.result())
+    return out
+
+
+def _lane(job: _Job, mailers: MailerPool, todo: queue.SimpleQueue,
+          mailer: Mailer | None = None) -> Outcome:
+    """Take chunks until none is left, over ``mailer`` (given back by whoever lent it) or
+    one of the pool's."""
+    out = Outcome()
+    own = mailer is None
+    mailer = mailer or mailers.get()
+    try:
+        while True:
+            try:
+                chunk = todo.get_nowait()
+            except queue.Empty:
+                return out
+            if not isinstance(chunk, chunks.Chunk):
+                mailer.prepare(job.config["MAIL_FROM"])
+                chunk = chunks.fetch(job.r, job.eid, job.notice["id"], chunk, job.owner,
+                                     job.config["NOTIFY_CLAIM_S"], known=list(job.payloads))
+            _chunk(job, mailer, chunk, out)
+    finally:
+        if own:
+            mailers.put(mailer)
+
+
+def _chunk(job: _Job, mailer, chunk: chunks.Chunk, out: Outcome) -> None:
     r, eid, nid = job.r, job.eid, job.notice["id"]
-    verdicts = claims.claim(r, eid, nid, chunk, job.owner, job.config["NOTIFY_CLAIM_S"])
-    claimed: dict[str, int] = {}
-    for did, verdict in zip(chunk, verdicts, strict=True):
-        if verdict == "held":
-            out.held.append(did)
-        elif verdict != "done":
-            claimed[did] = int(verdict)
-    if "done" in verdicts:  # repeats recognised, not sent
-        r.hincrby(keys.suppressed(eid), nid, verdicts.count("done"))
+    out.held += [did for did, v in zip(chunk.ids, chunk.verdicts, strict=True) if v == "held"]
+    if "done" in chunk.verdicts:  # repeats recognised, not sent
+        r.hincrby(keys.suppressed(eid), nid, chunk.verdicts.count("done"))
+    claimed = chunk.claimed
     if not claimed:
         return
-    with r.pipeline(transaction=False) as pipe:
-        for did in claimed:
-            pipe.hgetall(keys.recipient(eid, did))
-        pipe.hmget(keys.targets(eid, nid), list(claimed))
-        *people, pkeys = pipe.execute()
-    missing = {k for k in pkeys if k and k not in job.payloads}
-    if missing:
-        job.payloads.update(payloads(r, eid, nid, missing))
+    job.payloads.update(chunk.payloads)
+    wanted = [(did, person, pkey) for did, person, pkey in
+              zip(chunk.ids, chunk.people, chunk.pkeys, strict=True) if did in claimed]
     finished: dict[str, dict] = {}  # sent: only the reply text changes, written at the end
     settled: set[str] = set()  # committed, failed or taken over: nothing left to release
     try:
-        for (did, attempts), person, pkey in zip(claimed.items(), people, pkeys, strict=True):
-            record = _send_one(job, mailer, {"id": did, **person}, pkey, attempts, out)
+        for did, person, pkey in wanted:
+            record = _send_one(job, mailer, {"id": did, **person}, pkey, claimed[did], out)
             settled.add(did)
             if record is None:  # another worker holds it now
                 continue
@@ -175,6 +191,7 @@ def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome
         return claims.still_ours(r, eid, nid, did, job.owner)
 
     try:
+        mailer.begin(job.config["MAIL_FROM"], person["email"])  # answered while we render
         data = _bytes(job, person, pkey, payload)
         reply = mailer.send(job.config["MAIL_FROM"], person["email"], data, may_send)
     except Superseded:

@@ -50,6 +50,12 @@ class Mailer:
     config: dict[str, Any]
     _smtp: smtplib.SMTP | None = None
     _options: list[str] = field(default_factory=list)
+    # The envelope written ahead (see ``prepare``, ``begin``): for whom (the recipient is None
+    # while only MAIL FROM is written), whether the last command's reply is still unread, and
+    # a refusal of MAIL FROM read ahead, for ``send`` to report.
+    _ahead: tuple[str, str | None] | None = None
+    _unread: bool = False
+    _refused: tuple[int, bytes] | None = None
 
     def _connect(self) -> smtplib.SMTP:
         c = self.config
@@ -76,6 +82,37 @@ class Mailer:
         if self._smtp is None:
             self._smtp = self._connect()
 
+    def prepare(self, sender: str) -> None:
+        """Write MAIL FROM now; ``begin`` or ``send`` reads the reply, which the server sends
+        while we do other work (read the next recipients). One command in flight at a time,
+        as RFC 5321 asks of a client without PIPELINING. Only on an open connection (``send``
+        opens one and reports failing to); a failure here is met again, and reported, by
+        ``send``, as for a connection the server closed."""
+        if self._smtp is None or self._ahead is not None:
+            return
+        try:
+            self._smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(sender)}" +
+                              "".join(f" {option}" for option in self._options))
+            self._ahead, self._unread = (sender, None), True
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
+    def begin(self, sender: str, recipient: str) -> None:
+        """Take MAIL FROM's reply and write RCPT TO: answered while the message is rendered."""
+        self.prepare(sender)
+        if self._smtp is None or self._ahead != (sender, None) or not self._unread:
+            return
+        try:
+            code, reply = self._smtp.getreply()
+            self._unread = False
+            if code != 250:
+                self._refused = (code, reply)
+                return
+            self._smtp.putcmd("rcpt", f"TO:{smtplib.quoteaddr(recipient)}")
+            self._ahead, self._unread = (sender, recipient), True
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+
     def send(self, sender: str, recipient: str, data: bytes,
              may_send: Callable[[], bool] = lambda: True) -> str:
         """Send one message; return the server's reply, or raise a typed failure."""
@@ -96,10 +133,7 @@ class Mailer:
             self.connect()
             smtp = self._smtp
             assert smtp is not None
-            code, reply = smtp.mail(sender, self._options)
-            if code != 250:
-                raise _failure(code, reply)
-            code, reply = smtp.rcpt(recipient)
+            code, reply = self._envelope(sender, recipient)
             if code not in (250, 251):
                 raise _failure(code, reply)
             code, reply = smtp.docmd("data")
@@ -125,9 +159,34 @@ class Mailer:
             failure.handed_over = handed_over
             raise failure from exc
 
+    def _envelope(self, sender: str, recipient: str) -> tuple[int, bytes]:
+        """MAIL FROM and RCPT TO, taking up what was written ahead: the first refusal, or
+        RCPT TO's reply."""
+        smtp = self._smtp
+        assert smtp is not None
+        ahead, unread, refused = self._ahead, self._unread, self._refused
+        self._ahead, self._unread, self._refused = None, False, None
+        if ahead is not None and (ahead[0] != sender or ahead[1] not in (None, recipient)):
+            if unread:  # written for another message: take the reply owed, start over
+                smtp.getreply()
+            if smtp.rset()[0] != 250:
+                return 421, b"could not reset the connection"
+            ahead, unread, refused = None, False, None
+        if refused:
+            return refused
+        if ahead is not None and ahead[1] == recipient:
+            return smtp.getreply()  # MAIL FROM was accepted: this is RCPT TO's reply
+        code, reply = smtp.getreply() if unread else smtp.mail(sender, self._options)
+        if code != 250:
+            return code, reply
+        return smtp.rcpt(recipient)
+
     def _reset(self) -> None:
         """After a refused recipient the connection stays usable: RSET, keep it."""
         try:
+            if self._smtp is not None and self._unread:
+                self._smtp.getreply()  # a reply owed comes before RSET's
+            self._ahead, self._unread, self._refused = None, False, None
             if self._smtp is not None and self._smtp.rset()[0] != 250:
                 self.close()
         except (smtplib.SMTPException, OSError):
@@ -135,11 +194,14 @@ class Mailer:
 
     def _drop(self) -> None:
         """Close mid-DATA without QUIT (it would be read as message text): no dot, no mail."""
+        self._ahead, self._unread, self._refused = None, False, None
         if self._smtp is not None:
             self._smtp.close()
             self._smtp = None
 
     def close(self) -> None:
+        # A reply owed is read as QUIT's: no matter, the connection goes either way.
+        self._ahead, self._unread, self._refused = None, False, None
         if self._smtp is not None:
             try:
                 self._smtp.quit()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from celery import Celery
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 
-from services.notify import claims, delivery, dispatch, render
+from services.notify import chunks, claims, delivery, dispatch, render
 from services.notify.dispatch import DELIVER, PING
 from services.notify.mailer import MailerPool
 from shared.celery_app import MAX_TASK_DELAY_S
@@ -82,6 +82,7 @@ def register(app: Celery) -> None:
         try:
             render.warm_up(config["MAIL_FROM"])
             claims.load(_redis(app))  # also opens this process's Redis connection
+            chunks.load(_redis(app))
             mailer = _mailers(app).get()
             try:
                 mailer.connect()  # kept; reopened on first use if the server closed it
