@@ -26,17 +26,24 @@ def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 20,
     while the rest of a large audience is still being worked out."""
     sessions = {s["id"]: s for s in [*data["sessions"], *data.get("removed", [])]}
     rooms = {room["id"]: room.get("name") or room["id"] for room in data.get("rooms") or []}
-    items: dict[str, dict] = {}
-    for change in data["changes"]:
-        if not set(change["labels"]) & set(TOLD) or change["session"] not in sessions:
-            continue
-        items[change["session"]] = item(r, eid, change, sessions[change["session"]], rooms)
-    order = list(items)
+    told = {change["session"]: change for change in data["changes"]
+            if set(change["labels"]) & set(TOLD) and change["session"] in sessions}
+    order = list(told)
+    if not order:
+        return
+    # What each session was before, and the first participants of the first: one round trip
+    # (not one per changed session, then one more), as the first e-mails wait for it.
+    with r.pipeline(transaction=False) as pipe:
+        pipe.hmget(keys.sessions(eid), order)
+        pipe.hscan(keys.participants(eid, order[0]), 0, count=first)
+        before, head = pipe.execute()
+    items = {sid: item(told[sid], sessions[sid], directory.stored_session(sid, raw), rooms)
+             for sid, raw in zip(order, before, strict=True)}
     seen: set[str] = set()
     for i, sid in enumerate(order):
         # Each delegate is planned with the first changed session they are in; their states
         # in the other changed sessions are looked up for the chunk at hand.
-        for chunk in _scan(r, keys.participants(eid, sid), size, first if i == 0 else size):
+        for chunk in _scan(r, keys.participants(eid, sid), size, head if i == 0 else None):
             fresh = {did: state for did, state in chunk.items() if did not in seen}
             seen.update(fresh)
             others = order[:i] + order[i + 1:]
@@ -60,21 +67,21 @@ def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 20,
                 yield payloads, targets
 
 
-def _scan(r: redis.Redis, key: str, size: int, first: int) -> Iterator[dict[str, str]]:
-    """A hash in chunks (HSCAN): every field present throughout is seen at least once."""
-    cursor, count = 0, first
+def _scan(r: redis.Redis, key: str, size: int, head: tuple | None = None,
+          ) -> Iterator[dict[str, str]]:
+    """A hash in chunks (HSCAN): every field present throughout is seen at least once.
+    ``head``: the answer to the first HSCAN, already read."""
+    cursor, chunk = head if head is not None else r.hscan(key, 0, count=size)
     while True:
-        cursor, chunk = r.hscan(key, cursor, count=count)
-        count = size
         if chunk:
             yield chunk
         if cursor == 0:
             return
+        cursor, chunk = r.hscan(key, cursor, count=size)
 
 
-def item(r: redis.Redis, eid: str, change: dict, session: dict, rooms: dict) -> dict:
+def item(change: dict, session: dict, before: dict, rooms: dict) -> dict:
     """One session's change: old and new schedule, room and title, as the template needs."""
-    before = directory.session(r, eid, session["id"])
     old = {f: before.get(f) for f in (*_WHEN, "title", "room", "room_name")}
     for field, (was, _now) in change.get("fields", {}).items():
         if field in old:

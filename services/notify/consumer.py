@@ -22,9 +22,9 @@ def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bu
         if msg.type == "agenda.event.updated":
             r.set(keys.event(msg.event), json.dumps(msg.data))
             return
-        if msg.type == "agenda.published":
-            r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
         planner.plan(r, msg, enqueue, batch)
+        if msg.type == "agenda.published":  # after: the first e-mails need no copy of it
+            r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
 
     # Send one no-op task now: the first send of a process connects, declares the queue and
     # imports half of Celery (tens of ms), which the first e-mail of a fan-out would wait for.

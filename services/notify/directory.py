@@ -70,7 +70,11 @@ def store_sessions(r: redis.Redis, eid: str, sessions: list[dict]) -> None:
 
 
 def session(r: redis.Redis, eid: str, sid: str) -> dict:
-    raw = r.hget(keys.sessions(eid), sid)
+    return stored_session(sid, r.hget(keys.sessions(eid), sid))
+
+
+def stored_session(sid: str, raw: str | None) -> dict:
+    """A session as stored (a bare one for a session not known)."""
     return json.loads(raw) if raw else {"id": sid, "title": sid}
 
 

@@ -36,8 +36,11 @@ def enqueue(celery: Celery, batch: int, eid: str, nid: str, delegate_ids: list[s
     """Send the delivery tasks for these recipients; return how many tasks."""
     tasks = 0
     for i in range(0, len(delegate_ids), batch):
-        celery.send_task(DELIVER, args=(eid, nid, delegate_ids[i:i + batch]),
-                         countdown=countdown)
+        ids = delegate_ids[i:i + batch]
+        # argsrepr: what logs and monitors show; Celery's own repr of 200 ids (0.13 ms) is a
+        # third of what sending the task costs otherwise.
+        celery.send_task(DELIVER, args=(eid, nid, ids), countdown=countdown,
+                         argsrepr=f"({eid!r}, {nid!r}, <{len(ids)} recipients>)")
         tasks += 1
     return tasks
 
