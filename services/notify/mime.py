@@ -64,7 +64,10 @@ def _multipart(subtype: str, parts: list[bytes]) -> tuple[bytes, bytes]:
         boundary = f"=_podium_{uuid.uuid4().hex}"
     mark = b"--" + boundary.encode("ascii")
     body = mark + _NL + (_NL + mark + _NL).join(parts) + _NL + mark + b"--" + _NL
-    return header("Content-Type", f'multipart/{subtype}; boundary="{boundary}"'), body
+    # Folded before the boundary, as the generator folds it (a new boundary each time: the
+    # policy's folder would parse it afresh every time).
+    head = f'Content-Type: multipart/{subtype};\r\n boundary="{boundary}"\r\n'
+    return head.encode("ascii"), body
 
 
 def message(headers: list[tuple[str, str]], text: str, html: str,
