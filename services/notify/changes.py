@@ -19,11 +19,12 @@ TOLD = ("moved_time", "moved_room", "renamed", "cancelled", "removed", "reinstat
 _WHEN = ("day", "start", "end", "part_of_day")
 
 
-def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 20,
+def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 5,
          ) -> Iterator[tuple[dict, dict[str, str]]]:
     """Yield (payloads by key, payload key by delegate) for one ``agenda.published``, a chunk
-    of about ``size`` delegates at a time (the first one smaller), so the first e-mails leave
-    while the rest of a large audience is still being worked out."""
+    of about ``size`` delegates at a time (the first one a handful: stored, queued, claimed
+    and read in less time), so the first e-mails leave while the rest of a large audience
+    is still being worked out."""
     sessions = {s["id"]: s for s in [*data["sessions"], *data.get("removed", [])]}
     rooms = {room["id"]: room.get("name") or room["id"] for room in data.get("rooms") or []}
     told = {change["session"]: change for change in data["changes"]
