@@ -18,6 +18,7 @@ import redis
 from services.notify import claims, keys
 from shared import store
 
+KNOWN = 64
 # KEYS: targets hash, payloads hash. ARGV: n, n delegate ids, then payload keys already known.
 # Returns each delegate's payload key (false if none), then (key, payload) for the new keys.
 VIEW = """
@@ -70,7 +71,9 @@ def fetch(r: redis.Redis, eid: str, nid: str, ids: list[str], owner: str, ttl: i
     second round trip for the claimed ones. Scripts go as bare EVALSHA (a registered script
     on a pipeline costs a SCRIPT EXISTS round trip first); if Redis lost them (a restart),
     their answers are NoScriptErrors and they run again on their own, which loads them."""
-    known = list(known)
+    # Payloads the task already holds are not sent again; the list goes with every chunk, so
+    # it is capped (a notice with very many payloads re-reads a few instead).
+    known = list(known)[:KNOWN]
     view_args = [len(ids), *ids, *known]
     view_keys = [keys.targets(eid, nid), keys.payloads(eid, nid)]
     with r.pipeline(transaction=False) as pipe:
