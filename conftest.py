@@ -166,6 +166,9 @@ class LiveServer:
     def get(self, path, token=None, **kw):
         return self.request("GET", path, token, **kw)
 
+    def head(self, path, token=None, **kw):
+        return self.request("HEAD", path, token, **kw)
+
     def post(self, path, token=None, **kw):
         return self.request("POST", path, token, **kw)
 

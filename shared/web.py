@@ -104,11 +104,16 @@ def _app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
+def request_id(incoming: str) -> str:
+    """The caller's X-Request-Id if it is short and harmless (it ends up in logs and
+    e-mails), else a new one."""
+    if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace("-", "").isalnum():
+        return incoming
+    return uuid.uuid4().hex
+
+
 def _start_request() -> None:
-    incoming = request.headers.get("X-Request-Id", "")
-    # Accept a caller's id only if it is short and harmless; it ends up in logs and e-mails.
-    rid = incoming if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace(
-        "-", "").isalnum() else uuid.uuid4().hex
+    rid = request_id(request.headers.get("X-Request-Id", ""))
     g.request_id = rid
     g.started = time.perf_counter()
     g.request_id_token = logs.request_id_var.set(rid)
@@ -119,9 +124,14 @@ def _finish_request(response: Response) -> Response:
     if rid:
         response.headers["X-Request-Id"] = rid
     if _app().config.get("ACCESS_LOG"):
-        access_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
-                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
+        log_access(request.method, request.path, response.status_code,
+                   g.get("started", time.perf_counter()))
     return response
+
+
+def log_access(method: str, path: str, status: int, started: float) -> None:
+    access_log.info("%s %s %s %.1fms", method, path, status,
+                    (time.perf_counter() - started) * 1000)
 
 
 def _teardown(_exc: BaseException | None) -> None:

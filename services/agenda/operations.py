@@ -10,7 +10,7 @@ from typing import Any
 import marshmallow as ma
 import redis
 
-from services.agenda import changelog, keys, timing
+from services.agenda import changelog, keys, stamps, timing
 from services.agenda.schemas import check_session_times, session_key
 from shared import bus
 from shared.errors import Problem
@@ -262,11 +262,13 @@ def publish(r: redis.Redis, eid: str, note: str) -> dict:
             # Readers key their caches and ETags on this stamp: one GET tells them if the
             # agenda they hold is still the published one.
             pipe.set(keys.published_stamp(eid), version_stamp(version))
+            pipe.publish(keys.published_channel(), eid)  # readers' memories drop the stamp
             bus.add(pipe, eid, "agenda.published", _published_event(version))
             try:
                 pipe.execute()
             except redis.WatchError:
                 continue  # another publish or edit slipped in; compute again
+            stamps.published(eid)
             return version
 
 
