@@ -56,8 +56,8 @@ def served(private):
 def _publish_elsewhere(url: str, eid: str, note: str) -> None:
     """Publish from another process, as another gunicorn worker or the CLI would."""
     code = ("import sys; from shared.store import connect; "
-            "from services.agenda import operations as ops; "
-            "ops.publish(connect(sys.argv[1]), sys.argv[2], sys.argv[3])")
+            "from services.agenda import publishing; "
+            "publishing.publish(connect(sys.argv[1]), sys.argv[2], sys.argv[3])")
     subprocess.run([sys.executable, "-c", code, url, eid, note], cwd=ROOT, check=True,
                    timeout=60)
 
@@ -171,13 +171,13 @@ def test_a_lost_subscription_falls_back_to_redis(served, private, published):
 
 
 def test_publishing_in_this_process_is_seen_at_once(served, private, published):
-    from services.agenda import operations as ops
+    from services.agenda import publishing
 
     fast, _plain = served
     _url, client = private
     _from_memory(fast, client, published)
     assert _version(fast, published) == 1
-    ops.publish(client, published, "here")
+    publishing.publish(client, published, "here")
     assert _version(fast, published) == 2  # no waiting: this process forgot it itself
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import redis
 
-from services.agenda import frab, keys, stamps
+from services.agenda import frab, keys, publishing, stamps
 from services.agenda import operations as ops
 from shared import calendar
 
@@ -43,8 +43,8 @@ def stamp(r: redis.Redis, eid: str) -> str:
 def _read_stamp(r: redis.Redis, eid: str) -> str:
     value = r.get(keys.published_stamp(eid))
     if value is None:
-        version = ops.get_version(r, eid)  # raises 404 (or gives a pre-stamp version)
-        value = ops.version_stamp(version)
+        version = publishing.get_version(r, eid)  # raises 404 (or gives a pre-stamp version)
+        value = publishing.version_stamp(version)
     return value
 
 
@@ -72,10 +72,10 @@ def render(r: redis.Redis, eid: str, stamp_: str, fmt: str, filters: tuple = ())
             _cache.move_to_end(key)
             return hit
     number = int(stamp_.split(".", 1)[0])
-    version = ops.get_version(r, eid, number)
-    if ops.version_stamp(version) != stamp_:
+    version = publishing.get_version(r, eid, number)
+    if publishing.version_stamp(version) != stamp_:
         # Published again between the stamp read and now: serve what we read, tagged right.
-        stamp_ = ops.version_stamp(version)
+        stamp_ = publishing.version_stamp(version)
     builder, mimetype = RENDERERS[fmt]
     found = Rendering(etag(stamp_, fmt, filters), builder(version, dict(filters)), mimetype)
     with _lock:
