@@ -179,7 +179,10 @@ MEAL_RE = re.compile(
     r"(lunch|dinner|breakfast|cocktail|reception)\b"
     r"|^(almuerzo|cena|desayuno|comida|coctel|recepcion|brindis)\b"
 )
-BREAK_RE = re.compile(r"^(coffee[ -]?break|health break|break|receso|pausa|refrigerio|cafe)\b")
+BREAK_RE = re.compile(
+    r"^((coffee|tea|coffee/tea|coffee and tea|health|refreshment)[ -]?break|break|receso"
+    r"|pausa|refrigerio|cafe|recess)\b"
+)
 CEREMONY_RE = re.compile(
     r"^(official |formal )?(opening|closing|welcome|welcoming|inauguration|inaugural)\b"
     r"|^(ceremony|ceremonia|apertura|inauguracion|instalacion|clausura|cierre|acto de)\b"

@@ -135,7 +135,8 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
             for number in timed.lines:
                 self.shared.append((number, owners))
             self.current = None
-        self.shared.append((line.number, owners))
+        if timed is None or line.number not in timed.lines:  # "14:00 Parallel meetings"
+            self.shared.append((line.number, owners))
         name = line.data["rest"].strip()
         slot_key = (slot["start"] or "").replace(":", "") or (slot["part"] or "").replace("_", "-")
         assert self.day is not None

@@ -7,10 +7,17 @@ this the lead would be glued to the title. A header row ("TIME<TAB>ACTIVITY<TAB>
 
 from __future__ import annotations
 
+import re
+
 from .lexicon import COLUMNS, fold
 from .text import clean
 
 Cell = tuple[int, str]  # (column, cleaned text)
+# A list glyph alone in its cell ("•", "o", "1.", "a)"), as lines.py's bullets start.
+_GLYPH_RE = re.compile(
+    r"^(?:[\u00b7\u2022\u25cf*\u2023\u2043o\u25e6\u25aa\u25a0\u00a7\uf0b7\uf0a7\u2013-]"
+    r"|\d{1,2}[.)]|[a-z][.)])$"
+)
 
 
 def split_cells(raw: str) -> list[Cell]:
@@ -18,7 +25,11 @@ def split_cells(raw: str) -> list[Cell]:
     if "\t" not in raw.strip():
         return []  # leading or trailing tabs only: Word's indentation, not a table
     cells = [(column, clean(cell)) for column, cell in enumerate(raw.split("\t"))]
-    return [(column, text) for column, text in cells if text]
+    cells = [(column, text) for column, text in cells if text]
+    if len(cells) > 1 and _GLYPH_RE.match(cells[0][1]):
+        # "•<TAB>Welcome" is one bullet: Word puts a tab after the list glyph.
+        cells[:2] = [(cells[1][0], f"{cells[0][1]} {cells[1][1]}")]
+    return cells if len(cells) > 1 else []
 
 
 def column_roles(cells: list[Cell]) -> list[str] | None:

@@ -33,7 +33,7 @@ _DAY_FORMS = (
 _DAY_RES = tuple(re.compile(_DAY_PREFIX + form + r"\s*[:.]?$") for form in _DAY_FORMS)
 
 # Suffixes: a.m./p.m., "hrs."/"horas"/"h", and the Latin American "m." (meridiano: noon).
-_SUFFIX = r"[ap]\.?\s?m\b\.?|hrs?\b\.?|horas?\b|hs\b\.?|h\b|m\b\.?"
+_SUFFIX = r"[ap]\.?\s?m\b\.?|hrs?\b\.?|horas?\b|hs\b\.?|h\b|m\b\.?|noon\b|mediod[i\u00ed]a\b"
 _CLOCK = (
     r"(?P<{0}h>\d{{1,2}})(?:(?P<{0}sep>[:.hH])(?P<{0}m>\d{{2}}))?"
     r"(?:\s*(?P<{0}x>" + _SUFFIX + r"))?"
@@ -61,7 +61,8 @@ def parse_day(text: str) -> dict[str, Any] | None:
 
 
 def _suffix(match: re.Match[str], prefix: str) -> str:
-    return fold(match[prefix + "x"] or "").replace(".", "").replace(" ", "")
+    suffix = fold(match[prefix + "x"] or "").replace(".", "").replace(" ", "")
+    return "m" if suffix in ("noon", "mediodia") else suffix
 
 
 def _minutes(match: re.Match[str], prefix: str, suffix: str) -> int | None:
@@ -92,8 +93,9 @@ def parse_time(text: str) -> dict[str, Any] | None:
         if found:
             return found
     match = _START_RE.match(text)
-    # A start time alone needs a colon, an "h" or a suffix: "2.10 Review" is a numbered item.
-    if match and (match["ssep"] in (":", "h", "H") or match["sx"]):
+    # A start time alone needs a colon, an "h", a suffix, or a quarter hour after a dot:
+    # "19.30 Dinner" is a time, "2.10 Review" is a numbered item.
+    if match and (match["ssep"] in (":", "h", "H") or match["sx"] or _quarter(match)):
         if _bare(match, "s") and not match["sx"]:
             return None
         start = _minutes(match, "s", _suffix(match, "s"))
@@ -106,6 +108,10 @@ def parse_time(text: str) -> dict[str, Any] | None:
                 "ambiguous": twelve,
             }
     return None
+
+
+def _quarter(match: re.Match[str]) -> bool:
+    return match["ssep"] == "." and int(match["sm"]) % 15 == 0
 
 
 def _twelve_hour(match: re.Match[str], prefix: str) -> bool:
