@@ -42,6 +42,8 @@ class DayMixin:
             self.warn(line, f"weekday does not match {day.isoformat()}; the date was kept")
         self.day = self.last_day = day
         self.year = day.year
+        if data.get("part"):  # "Tuesday 20 June – Morning": untimed sessions are morning ones
+            self.part = (data["part"], [])
 
     def _month_for(self: BodyParser, day: int) -> int | None:
         """The month of "Miércoles 21": the previous day's, or the next one after the 31st."""

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .lexicon import HOST_RE, MONTH_RE, MONTHS, fold
-from .lines import Line
+from .lines import Line, artefact_message
 from .places import country_timezone, is_country
 
 _YEAR_RE = re.compile(r"\b(19\d\d|20\d\d|21\d\d)\b")
@@ -62,7 +62,7 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any]
         else:
             claimed = False
             message = (
-                "Word artefact only; ignored"
+                artefact_message(line)
                 if line.kind == "artefact"
                 else "text before the first day that is not part of the header; ignored"
             )

@@ -161,6 +161,10 @@ PARALLEL_RE = re.compile(
     r"|talleres paralelos)\b\s*(?:(of|de|del)\s+(the\s+|la\s+|las\s+|los\s+|el\s+)?)?"
     r"(?P<rest>.*)$"
 )
+# Page headers and footers Word's text export can leave between entries.
+PAGE_RE = re.compile(
+    r"^(page|pagina|pag\.)\s*\d+(\s*(of|de)\s*\d+)?$|^[-\u2013\s]*\d{1,3}[-\u2013\s]*$"
+)
 THEME_RE = re.compile(r"^(theme|tema)\s*:\s*(?P<value>.+)$")
 STATUS_RE = re.compile(
     r"^((preliminary|provisional|draft|final|annotated|revised|tentative)\s+)?"

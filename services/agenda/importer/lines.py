@@ -15,6 +15,7 @@ from .lexicon import (
     END_RE,
     LEAD_RE,
     NOTE_RE,
+    PAGE_RE,
     PARALLEL_RE,
     PART_OF_DAY,
     PART_RE,
@@ -43,6 +44,10 @@ class Line:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def artefact_message(line: Line) -> str:
+    return "page number or header; ignored" if line.text else "Word artefact only; ignored"
+
+
 def split_lines(text: str) -> list[str]:
     # Only real line breaks count, so numbers match what an editor shows
     # (str.splitlines would also split on form feeds from Word page breaks).
@@ -58,6 +63,8 @@ def classify(number: int, raw: str) -> Line:
     folded = fold(text)
     if END_RE.match(folded):
         return Line(number, raw, text, "end")
+    if PAGE_RE.match(folded):
+        return Line(number, raw, text, "artefact")
     day = parse_day(text)
     if day:
         return Line(number, raw, text, "day", day)

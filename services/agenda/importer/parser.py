@@ -17,7 +17,7 @@ from .days import DayMixin
 from .drafts import Draft
 from .handlers import ContentMixin
 from .lexicon import fold
-from .lines import Line, classify
+from .lines import Line, artefact_message, classify
 from .rows import RowMixin
 from .text import recase, slugify
 
@@ -77,7 +77,7 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
                 if self.current:
                     self.current.parent = None
             elif line.kind == "artefact":
-                self.warn(line, "Word artefact only; ignored")
+                self.warn(line, artefact_message(line))
             elif line.kind == "day":
                 self.on_day(line)
             elif self.day is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import MONTH_RE, MONTHS, WEEKDAY_RE, WEEKDAYS, fold
+from .lexicon import MONTH_RE, MONTHS, PART_OF_DAY, WEEKDAY_RE, WEEKDAYS, fold
 
 _ORD = r"(?:st|nd|rd|th|\u00ba|\u00b0|ro|er|o)?"
 _YEAR = r"(?:,?\s*(?:de\s+|del\s+|of\s+)?(?P<year>\d{4}))?"
@@ -31,6 +31,11 @@ _DAY_FORMS = (
     rf"(?P<wd>{WEEKDAY_RE})\.?,?\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}",
 )
 _DAY_RES = tuple(re.compile(_DAY_PREFIX + form + r"\s*[:.]?$") for form in _DAY_FORMS)
+_PARTS = "|".join(sorted(map(re.escape, PART_OF_DAY), key=len, reverse=True))
+_DAY_TAIL_RE = re.compile(
+    rf"\s*(?:[,\-\u2013\u2014:]\s*|\()\s*(?:(?P<part>{_PARTS})|continued|cont\.|continuacion)"
+    r"\s*\)?\s*$"
+)
 
 # Suffixes: a.m./p.m., "hrs."/"horas"/"h", and the Latin American "m." (meridiano: noon).
 _SUFFIX = r"[ap]\.?\s?m\b\.?|hrs?\b\.?|horas?\b|hs\b\.?|h\b|m\b\.?|noon\b|mediod[i\u00ed]a\b"
@@ -47,6 +52,19 @@ _START_RE = re.compile(_FROM + _CLOCK.format("s") + _REST, re.I)
 
 def parse_day(text: str) -> dict[str, Any] | None:
     folded = fold(text).strip(" *_")
+    part = None
+    tail = _DAY_TAIL_RE.search(folded)
+    if tail:  # "Tuesday 20 June – Morning", "Miércoles 21 (continuación)"
+        part = PART_OF_DAY.get(tail["part"] or "")
+        folded = folded[: tail.start()]
+    # A bilingual heading names the day twice: "MONDAY 19 JUNE / LUNES 19 DE JUNIO".
+    halves = [_one_day(half.strip()) for half in folded.split(" / ")]
+    if not halves or None in halves or any(half != halves[0] for half in halves[1:]):
+        return None
+    return {**halves[0], "part": part}
+
+
+def _one_day(folded: str) -> dict[str, Any] | None:
     for pattern in _DAY_RES:
         match = pattern.match(folded)
         if match:

@@ -106,7 +106,8 @@ def test_importing_replaces_the_draft_but_not_the_published_agenda(agenda, meeti
     assert agenda.get(f"{API}/{meeting_id}").json()["title"] == "Test meeting"
 
 
-GENRE = ["rcm-2019-guatemala-en.txt", "crm-2019-honduras-es.txt", "seminar-2018-table-crlf.txt"]
+GENRE = ["rcm-2019-guatemala-en.txt", "crm-2019-honduras-es.txt", "seminar-2018-table-crlf.txt",
+         "rcm-2017-bilingual-odd.txt"]
 
 
 @pytest.mark.parametrize("name", GENRE)

@@ -16,6 +16,7 @@ ALL = {
     "guatemala-en": lambda: read("rcm-2019-guatemala-en.txt"),
     "honduras-es": lambda: read("crm-2019-honduras-es.txt"),
     "table-crlf": lambda: read("seminar-2018-table-crlf.txt"),
+    "bilingual-odd": lambda: read("rcm-2017-bilingual-odd.txt"),
 }
 
 

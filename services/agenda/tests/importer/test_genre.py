@@ -117,10 +117,22 @@ SEMINAR = [
     ("03-22", "10:30", None, "ceremony", "Closing", None, [], "o"),
 ]
 
+# Bilingual headings, a day heading with its part of the day, "9 am – 12 pm", a
+# monthless "Jueves 22", a room after a dash, and a page footer left by the export.
+BILINGUAL = [
+    ("06-19", "09:00", "10:00", "ceremony", "Opening / Apertura", None, [], "o"),
+    ("06-19", "10:00", "10:30", "break", "Coffee/tea break", None, [], "o"),
+    ("06-20", "09:00", "12:00", "workshop", "Workshop on returns", None, [], "o"),
+    ("06-22", "10:00", "11:00", "plenary_item", "Bilateral meetings", "Room 3", [], "o"),
+    ("06-22", "14:00", None, "plenary_item", "Visita de campo", None, [], "a"),
+    ("06-23", "all_day", None, "departure", "Departure of delegations", None, [], "o"),
+]
+
 CASES = {
     "rcm-2019-guatemala-en.txt": GUATEMALA,
     "crm-2019-honduras-es.txt": HONDURAS,
     "seminar-2018-table-crlf.txt": SEMINAR,
+    "rcm-2017-bilingual-odd.txt": BILINGUAL,
 }
 
 
@@ -214,3 +226,15 @@ def test_table_export_header_and_warnings() -> None:
     opening = next(s for s in result["sessions"] if s["title"] == "Opening ceremony")
     assert [i["title"] for i in opening["items"]] == [
         "Words of welcome by the Vice-Minister of Foreign Affairs", "Remarks by UNICEF"]
+
+
+def test_bilingual_page_footer_is_a_numbered_warning() -> None:
+    result = parse_agenda(read("rcm-2017-bilingual-odd.txt"))
+    assert [(w["line"], w["text"]) for w in result["warnings"]] == [(10, "Page 2 of 4")]
+    assert result["event"]["timezone"] == "America/Santo_Domingo"
+
+
+def test_a_day_heading_may_carry_its_part_of_the_day() -> None:
+    text = "M\n19-23 June 2017\n\nTuesday 20 June 2017 \u2013 Morning\nWorkshop on returns\n"
+    (session,) = parse_agenda(text)["sessions"]
+    assert (session["day"], session["part_of_day"]) == ("2017-06-20", "morning")

@@ -63,6 +63,9 @@ FRAGMENTS = [
     "\u2022 Network \u2013 Sal\u00f3n Tikal",
     "Title (Leads: Mexico and Chile)",
     "END OF THE SEMINAR",
+    "MONDAY 19 JUNE / LUNES 19 DE JUNIO",
+    "Tuesday 20 June 2017 \u2013 Morning",
+    "Page 2 of 4",
 ]
 lines = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
 documents = st.lists(lines, max_size=40).map("\n".join)
