@@ -7,7 +7,7 @@ from typing import Any
 
 from .build import build_sessions, settle_shared_lines
 from .errors import AgendaImportError
-from .header import parse_header, timezone_for
+from .header import first_month, parse_header, timezone_for
 from .lexicon import ENGLISH_MARKERS, SPANISH_MARKERS, fold
 from .lines import classify, split_lines
 from .parser import BodyParser
@@ -34,7 +34,7 @@ def parse_agenda(text: str | bytes, *, default_year: int | None = None) -> dict[
     if not 1 <= year <= 9998:
         raise AgendaImportError("no_year", f"The year {year} is not a usable calendar year.")
     known = [event["subtitle"]] if event["subtitle"] else []
-    body = BodyParser(lines, first_day, year, known)
+    body = BodyParser(lines, first_day, year, known, first_month(event["header_dates"]))
     body.run()
     event_lines = event["source_lines"] + body.event_lines
     raw = {line.number: line.raw.strip() for line in lines}

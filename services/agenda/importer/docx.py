@@ -63,12 +63,25 @@ def _is_list(paragraph: Any) -> bool:
 
 
 def _table_lines(table: Any) -> Iterator[str]:
+    from .table import column_roles, split_cells
+    from .when import parse_time
+
     for row in table.rows:
         seen: set[int] = set()
+        cells: list[list[str]] = []
         for cell in row.cells:
             # Merged cells come back once per grid column; read each once.
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            yield from _block_lines(cell._tc, cell)
+            cells.append(list(_block_lines(cell._tc, cell)))
+        first = cells[0] if cells else []
+        joined = "\t".join("\n".join(lines) for lines in cells)
+        if (len(first) == 1 and parse_time(first[0].strip())) or column_roles(split_cells(joined)):
+            # An agenda row (time | item | lead) or its header row: cells joined by tabs, as
+            # Word's own text export writes them, so the lead column stays apart.
+            yield from joined.split("\n")
+        else:
+            for lines in cells:
+                yield from lines
         yield ""  # a row ends like a paragraph break between agenda entries

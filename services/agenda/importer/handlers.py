@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .drafts import Draft
 from .lines import Line
-from .text import strip_access
+from .text import split_title
 
 if TYPE_CHECKING:
     from .parser import BodyParser
@@ -44,9 +44,19 @@ class ContentMixin:
         return draft
 
     def set_title(self: BodyParser, draft: Draft, text: str) -> None:
-        draft.title, restricted = strip_access(text)
+        draft.title, leads, room, restricted = split_title(text)
         if restricted:
             draft.access = "accredited"
+        if leads:
+            draft.add_leads(leads)
+        if room:
+            # The title names its own room: a "Venue:" line nearby is not this session's.
+            self.rooms.setdefault(room, None)
+            draft.room = room
+            if draft in self.pending_room:
+                self.pending_room.remove(draft)
+            if self.default_room and draft in self.default_room[1]:
+                self.default_room[1].remove(draft)
 
     def finish(self: BodyParser) -> None:
         draft, self.current = self.current, None

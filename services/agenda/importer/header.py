@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import HOST_RE, MONTH_RE, fold
-from .lines import Line
+from .lexicon import HOST_RE, MONTH_RE, MONTHS, fold
+from .lines import Line, artefact_message
 from .places import country_timezone, is_country
 
 _YEAR_RE = re.compile(r"\b(19\d\d|20\d\d|21\d\d)\b")
@@ -37,6 +37,8 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any]
         if index == place_index:
             city, country = _split_place(line.text)
             event["city"], event["country"] = city, country
+        elif line.kind == "columns":
+            pass  # a table's header row above the first day: the body reads the roles
         elif line.kind == "theme" and event["theme"] is None:
             event["theme"] = line.data["value"]
         elif line.kind == "status" and event["status_label"] is None:
@@ -47,18 +49,20 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any]
         elif (
             event["host"] is None
             and line.kind == "text"
-            and (HOST_RE.match(fold(line.text)) or _next_text(lines, index) == place_index)
+            # The host is named like one, or is the line right above "City, Country".
+            and (HOST_RE.match(fold(line.text)) or place_index == index + 1)
             and event["title"] is not None
         ):
             event["host"] = line.text
         elif line.kind == "text" and event["title"] is None:
             event["title"] = line.text
-        elif line.kind == "text" and event["subtitle"] is None:
+        elif line.kind == "text" and event["subtitle"] is None and _above(index, place_index):
+            # Below the place and dates, "(Version of 14 March)" is no subtitle.
             event["subtitle"] = line.text
         else:
             claimed = False
             message = (
-                "Word artefact only; ignored"
+                artefact_message(line)
                 if line.kind == "artefact"
                 else "text before the first day that is not part of the header; ignored"
             )
@@ -74,11 +78,8 @@ def parse_header(lines: list[Line]) -> tuple[dict[str, Any], list[dict[str, Any]
     return event, warnings
 
 
-def _next_text(lines: list[Line], index: int) -> int | None:
-    for following in range(index + 1, len(lines)):
-        if lines[following].kind != "blank":
-            return following
-    return None
+def _above(index: int, place_index: int | None) -> bool:
+    return place_index is None or index < place_index
 
 
 def _is_dates(text: str) -> bool:
@@ -107,6 +108,12 @@ def _find_place(lines: list[Line]) -> int | None:
                 return above[-1]
             break
     return None
+
+
+def first_month(header_dates: str | None) -> int | None:
+    """The month a header such as "del 4 al 7 de noviembre de 2019" starts in."""
+    match = _MONTH_WORD_RE.search(fold(header_dates or ""))
+    return MONTHS[match[1]] if match else None
 
 
 def timezone_for(event: dict[str, Any]) -> str | None:

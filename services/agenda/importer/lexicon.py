@@ -88,15 +88,64 @@ PART_RE = re.compile(
 )
 
 END_RE = re.compile(
-    r"^[\s*\-_=.]*(end of (the )?(preliminary |provisional )?(agenda|programme|program)"
-    r"|fin de la agenda|fin del (programa|orden del dia))[\s*\-_=.]*$"
+    r"^[\s*\-_=.]*(end of (the )?(preliminary |provisional |draft )?"
+    r"(agenda|programme|program|meeting|seminar|workshop|conference|event|day|first day"
+    r"|second day|third day|day \d|session|sessions)"
+    r"|fin (de la|del) (agenda|programa|orden del dia|reunion|seminario|taller|conferencia"
+    r"|evento|jornada|dia|primer dia|segundo dia|tercer dia|sesion))[\s*\-_=.]*$"
 )
 VENUE_RE = re.compile(r"^(venue|lugar|sede|location|place)\s*:\s*(?P<value>.+)$")
 NOTE_RE = re.compile(r"^(notes?|notas?|n\.\s?b\.|nb)\s*:\s*(?P<value>.+)$")
-LEAD_RE = re.compile(
-    r"^\[\s*(leads?|led by|lideran?|lidera|responsables?|a cargo de)\s*:\s*(?P<value>[^\]]*)\]$"
-    r"|^(leads?|led by|lideran?|responsables?|a cargo de)\s*:\s*(?P<bare>.*)$"
+
+# Who leads a session or an item. Lists are split into names ("Canada, Mexico and
+# Guatemala"); a person's role names one person with a title or an affiliation
+# ("Moderator: Ms. Ana López, IOM"), so its value stays whole.
+PERSON_ROLES = frozenset(
+    ["moderator", "moderador", "moderadora", "chair", "chairperson", "co-chair", "preside"]
+    + ["facilitator", "facilitador", "facilitadora", "presenter", "speaker", "expositor"]
+    + ["expositora", "ponente", "relator", "relatora", "rapporteur"]
 )
+_LIST_ROLES = (
+    r"leads?|led by|lideran?|responsables?|a cargo de|presentan?|coordinan?|presenters"
+    r"|expositor(?:es|as)|speakers|panel+ists|panelistas|ponentes|moderators"
+    r"|moderador(?:es|as)|facilitators|facilitador(?:es|as)|chairs|co-chairs|rapporteurs"
+    r"|relator(?:es|as)"
+)
+LEAD_LABELS = _LIST_ROLES + "|" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True))
+LEAD_RE = re.compile(
+    rf"^[\[(]\s*(?P<label>{LEAD_LABELS})\s*:\s*(?P<value>[^\])]*)[\])]$"
+    rf"|^(?P<bare_label>{LEAD_LABELS})\s*:\s*(?P<bare>.*)$"
+)
+# The same in brackets at the end of a title: "Follow-up to ... (Leads: Mexico and Chile)".
+LEAD_TAIL_RE = re.compile(
+    rf"\s*[\[(]\s*(?P<label>{LEAD_LABELS})\s*:\s*(?P<value>[^\])]+)[\])]\.?\s*$"
+)
+# A room at the end of a title: "Liaison Officers Network – Salón Tikal", "(Rooms A and B)".
+_ROOM_WORDS = (
+    r"(?:(?:main |plenary |meeting |conference )?(?:rooms?|halls?|auditorium)"
+    r"|salon(?:es)?|salas?|auditorio)\b"
+)
+ROOM_START_RE = re.compile(_ROOM_WORDS)
+ROOM_TAIL_RE = re.compile(
+    r"\s+[\-\u2013\u2014]\s+(?:(?:venue|lugar|sede)\s*:\s*)?(?P<room>"
+    + _ROOM_WORDS
+    + r"[^\-\u2013\u2014()]*)$"
+    r"|\s*\(\s*(?:(?:venue|lugar|sede)\s*:\s*(?P<named>[^)]+)|(?P<paren>"
+    + _ROOM_WORDS
+    + r"[^)]*))\)$"
+)
+# Column headings of a Word table exported with tabs ("TIME<TAB>ACTIVITY<TAB>LEAD").
+_COLUMN_NAMES = {
+    "time": "time|hour|hours|schedule|hora|horas|horario",
+    "title": "activity|activities|item|items|agenda item|topic|topics|session|description"
+    "|tema|temas|actividad|actividades|asunto|punto|sesion|descripcion",
+    "lead": "lead|leads|responsible|responsibility|led by|speaker|speakers|presenter"
+    "|presenters|moderator|responsable|responsables|lidera|a cargo de|expositor|expositores",
+    "venue": "venue|room|place|location|lugar|sala|salon|sede",
+}
+COLUMNS: dict[str, str] = {
+    name: role for role, names in _COLUMN_NAMES.items() for name in names.split("|")
+}
 ACCESS_PHRASES = (
     r"only open to accredited participants|open only to accredited participants"
     r"|only for accredited participants|for accredited participants only"
@@ -112,6 +161,10 @@ PARALLEL_RE = re.compile(
     r"|talleres paralelos)\b\s*(?:(of|de|del)\s+(the\s+|la\s+|las\s+|los\s+|el\s+)?)?"
     r"(?P<rest>.*)$"
 )
+# Page headers and footers Word's text export can leave between entries.
+PAGE_RE = re.compile(
+    r"^(page|pagina|pag\.)\s*\d+(\s*(of|de)\s*\d+)?$|^[-\u2013\s]*\d{1,3}[-\u2013\s]*$"
+)
 THEME_RE = re.compile(r"^(theme|tema)\s*:\s*(?P<value>.+)$")
 STATUS_RE = re.compile(
     r"^((preliminary|provisional|draft|final|annotated|revised|tentative)\s+)?"
@@ -126,13 +179,17 @@ HOST_RE = re.compile(
 # Session kinds, tested on the folded title, first match wins.
 DEPARTURE_RE = re.compile(r"^(departure|salida|regreso|return) (of|de)\b")
 MEAL_RE = re.compile(
-    r"^(working |official |welcome )?(lunch|dinner|breakfast)\b"
-    r"|^(almuerzo|cena|desayuno|comida)\b"
+    r"^(working |official |welcome |free |networking |buffet |offered )?"
+    r"(lunch|dinner|breakfast|cocktail|reception)\b"
+    r"|^(almuerzo|cena|desayuno|comida|coctel|recepcion|brindis)\b"
 )
-BREAK_RE = re.compile(r"^(coffee[ -]?break|health break|break|receso|pausa|refrigerio|cafe)\b")
+BREAK_RE = re.compile(
+    r"^((coffee|tea|coffee/tea|coffee and tea|health|refreshment)[ -]?break|break|receso"
+    r"|pausa|refrigerio|cafe|recess)\b"
+)
 CEREMONY_RE = re.compile(
     r"^(official |formal )?(opening|closing|welcome|welcoming|inauguration|inaugural)\b"
-    r"|^(ceremony|ceremonia|apertura|inauguracion|clausura|cierre|acto de)\b"
+    r"|^(ceremony|ceremonia|apertura|inauguracion|instalacion|clausura|cierre|acto de)\b"
     r"|^palabras de (bienvenida|apertura|inauguracion|clausura|cierre)\b"
 )
 WORKSHOP_RE = re.compile(r"^[\"'\u201c\u2018]?(workshop|taller|seminar|seminario|training)\b")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import ACCESS_TAIL_RE, SMALL_WORDS, fold
+from .lexicon import (
+    ACCESS_TAIL_RE,
+    LEAD_TAIL_RE,
+    PERSON_ROLES,
+    ROOM_TAIL_RE,
+    SMALL_WORDS,
+    fold,
+)
 from .places import COMPOUND_NAMES
 
 # Word's text export leaves bookmark anchors such as "[bookmark: OLE_LINK31]" in place.
@@ -42,6 +49,37 @@ def cut_slug(slug: str, limit: int) -> str:
     return cut.strip("-")
 
 
+def split_title(text: str) -> tuple[str, list[str], str | None, bool]:
+    """A title without its trailing lead, room and access clauses, in whatever order.
+
+    'Follow-up to the Compact (Leads: Mexico and Chile)' -> leads; 'Network – Salón
+    Tikal' -> room; 'Workshop "..." (Only open to accredited participants)' -> restricted.
+    """
+    leads: list[str] = []
+    room = None
+    restricted = False
+    while True:
+        folded = fold(text)
+        if len(folded) != len(text):
+            break  # offsets found in the folded text would not fit the original
+        lead = LEAD_TAIL_RE.search(folded)
+        place = ROOM_TAIL_RE.search(folded)
+        if lead and lead.start():
+            label, value = lead["label"], text[lead.start("value") : lead.end("value")]
+            leads = lead_names(label, value) + leads
+            text = text[: lead.start()]
+        elif place and place.start() and room is None:
+            group = next(name for name in ("room", "named", "paren") if place[name])
+            room = text[place.start(group) : place.end(group)].strip()
+            text = text[: place.start()]
+        else:
+            text, access = strip_access(text)
+            if not access:
+                break
+            restricted = True
+    return tidy_title(text), leads, room, restricted
+
+
 def strip_access(title: str) -> tuple[str, bool]:
     """Remove a trailing '(Only open to accredited participants)'; report whether it was there."""
     folded = fold(title)
@@ -56,6 +94,14 @@ def strip_access(title: str) -> tuple[str, bool]:
 def tidy_title(title: str) -> str:
     title = _COMMA_IN_QUOTE_RE.sub(r"\1", title)
     return _TRAILING_COMMA_RE.sub("", title).strip()
+
+
+def lead_names(label: str, value: str) -> list[str]:
+    """Names after a lead label: a list is split, a moderator's "Ms. Ana López, IOM" is not."""
+    if fold(label) in PERSON_ROLES:
+        name = value.strip(" ;")
+        return [name] if name else []
+    return split_leads(value)
 
 
 def split_leads(value: str) -> list[str]:

@@ -12,6 +12,11 @@ ALL = {
     "seed": seed_text,
     "es": lambda: read("agenda-es.txt"),
     "en": lambda: read("agenda-en-variant.txt"),
+    # Agendas written as a customer would try them (see test_genre.py).
+    "guatemala-en": lambda: read("rcm-2019-guatemala-en.txt"),
+    "honduras-es": lambda: read("crm-2019-honduras-es.txt"),
+    "table-crlf": lambda: read("seminar-2018-table-crlf.txt"),
+    "bilingual-odd": lambda: read("rcm-2017-bilingual-odd.txt"),
 }
 
 

@@ -45,6 +45,27 @@ FRAGMENTS = [
     "\t",
     "24:00 - 25:00 Bad",
     'Workshop "W", (Only open to accredited participants)',
+    # Forms of the other agendas of the genre (test_genre.py).
+    "Mi\u00e9rcoles 21",
+    "Day 2 \u2013 Wednesday, 13 November",
+    "2:00 pm-3:30 pm\tParallel sessions",
+    "de 9:00 a 10:30\tApertura",
+    "12:00 m.",
+    "09h00 - 10h30",
+    "14:00 hrs.",
+    "12.30 \u2013 2.00\tLunch",
+    "TIME\tACTIVITY\tLEAD",
+    "08:30 \u2013 09:00\tRegistration\tTechnical Secretariat",
+    "\u2022 Remarks\tPPT",
+    "(Lead: PPT)",
+    "Moderator: Ms. Ana L\u00f3pez, IOM",
+    "Expositores: OIM y ACNUR",
+    "\u2022 Network \u2013 Sal\u00f3n Tikal",
+    "Title (Leads: Mexico and Chile)",
+    "END OF THE SEMINAR",
+    "MONDAY 19 JUNE / LUNES 19 DE JUNIO",
+    "Tuesday 20 June 2017 \u2013 Morning",
+    "Page 2 of 4",
 ]
 lines = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
 documents = st.lists(lines, max_size=40).map("\n".join)
