@@ -61,6 +61,7 @@ def consume(service: str, name: str | None) -> None:
         from services.notify.worker import celery
 
         consumer = make_consumer(r, celery, name)
+    consumer.keep_s = config["BUS_KEEP_S"]
     bus.run_forever(consumer)
 
 

@@ -25,6 +25,7 @@ from shared.store import get_redis
 from shared.web import api_blueprint
 
 blp = api_blueprint("delegates", __name__, "Delegates and their sessions.")
+_SIGNUP = SignupSchema()
 
 
 def _link_config() -> dict:
@@ -98,7 +99,7 @@ class Signups(MethodView):
         return ops.my_sessions(get_redis(), event, delegate_id)
 
     @roles("organiser", "delegate")
-    @blp.arguments(SignupSchema)
+    @blp.arguments(_SIGNUP)  # one instance: webargs would build a schema per request
     @blp.response(201, SignupResultSchema)
     def post(self, data, event, delegate_id):
         """Sign up for a session: a seat, or the waitlist when it is full."""
