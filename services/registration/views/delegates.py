@@ -105,7 +105,9 @@ class Signups(MethodView):
         """Sign up for a session: a seat, or the waitlist when it is full."""
         result = ops.sign_up(get_redis(), event, delegate_id, data["session"],
                              durable=current_app.config["DURABLE_WRITES"])
-        return result, 201 if result["new"] else 200
+        # Already the documented shape: sent as is, not dumped again through the schema
+        # (the hot path of a popular session's opening minute).
+        return jsonify(result), 201 if result["new"] else 200
 
 
 @blp.route("/events/<event>/delegates/<delegate_id>/sessions/<session_id>")
