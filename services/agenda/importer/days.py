@@ -23,6 +23,9 @@ class DayMixin:
         self.day_start = None
         self.event_lines.append(line.number)
         data = line.data
+        if data.get("index") is not None:
+            self._numbered_day(line, data["index"])
+            return
         year = data["year"] or self.year
         month = data["month"] or self._month_for(data["day"])
         if month is None:
@@ -40,10 +43,32 @@ class DayMixin:
             return
         if data["weekday"] is not None and data["weekday"] != day.weekday():
             self.warn(line, f"weekday does not match {day.isoformat()}; the date was kept")
+        self._enter(day, data, number=None)
+
+    def _enter(self: BodyParser, day: date, data: dict[str, Any], number: int | None) -> None:
         self.day = self.last_day = day
+        self.day_number = number
         self.year = day.year
         if data.get("part"):  # "Tuesday 20 June – Morning": untimed sessions are morning ones
             self.part = (data["part"], [])
+
+    def _numbered_day(self: BodyParser, line: Line, number: int) -> None:
+        """ "Day 2" with no date: the header's first day plus one, else the day after the last.
+
+        A "Day 2" heading followed by its date ("Day 2" / "Wednesday 13 November") is one
+        heading: the dated line is read next and simply replaces this date.
+        """
+        if self.first_date is not None:
+            day = self.first_date + timedelta(days=number - 1)
+        elif self.last_day is not None and self.day_number is not None:
+            day = self.last_day + timedelta(days=number - self.day_number)
+        elif self.last_day is not None:
+            day = self.last_day + timedelta(days=1)
+        else:
+            self.day = None
+            self.warn(line, "numbered day without a date, and no dates in the header to count from")
+            return
+        self._enter(day, line.data, number)
 
     def _month_for(self: BodyParser, day: int) -> int | None:
         """The month of "Miércoles 21": the previous day's, or the next one after the 31st."""

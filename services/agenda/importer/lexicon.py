@@ -12,6 +12,8 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (ñ -> n) for matching only, never for output."""
+    if text.isascii():  # most lines: nothing to decompose, and 5x faster
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -51,6 +53,21 @@ for _number, _names in enumerate(
 ):
     for _name in _names:
         WEEKDAYS[_name] = _number
+
+# "First day" / "Primer día" / "Segunda jornada": a day heading without a date.
+ORDINAL_DAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("first", "primer", "primera", "1st"),
+        ("second", "segundo", "segunda", "2nd"),
+        ("third", "tercer", "tercera", "3rd"),
+        ("fourth", "cuarto", "cuarta", "4th"),
+        ("fifth", "quinto", "quinta", "5th"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        ORDINAL_DAYS[_name] = _number
 
 # Longest first so "sept" wins over "sep" inside the alternation.
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -153,23 +170,75 @@ ACCESS_PHRASES = (
     r"|solo para participantes acreditados|unicamente para participantes acreditados"
     r"|exclusivo para participantes acreditados|solo participantes acreditados"
 )
+# Closed sessions: restricted like accredited-only ones; who may attend becomes the
+# accreditation (one name in both languages, so the door checks the same badge scope).
+_HEADS = (
+    r"(?:for |open to |restricted to )?(?:only |solo |solamente |unicamente )?"
+    r"(?:heads of delegations?|jefes de delegacion(?:es)?|jefas y jefes de delegacion)"
+    r"(?: only| and one advisor| y un asesor| unicamente| solamente)?"
+)
+CLOSED_RE = re.compile(
+    r"^(closed[ -]door |closed |private |restricted )(session|meeting)\b"
+    r"|^(sesion|reunion) (cerrada|privada|restringida|a puerta cerrada)\b"
+)
+HEADS_RE = re.compile(
+    r"\b(heads of delegations?|jefes de delegacion(es)?|jefas y jefes de delegacion)\b"
+)
+CLOSED_LINE_RE = re.compile(
+    r"^\(?\s*(?:(?:closed[ -]door |closed |private )(?:session|meeting)"
+    r"|(?:sesion|reunion) (?:cerrada|privada|a puerta cerrada))?\s*[:,\-\u2013]?\s*"
+    + _HEADS
+    + r"\s*\)?\.?$"
+)
+CLOSED_TAIL_RE = re.compile(r"[\s,;:\-\u2013]*\(\s*" + _HEADS + r"\s*\)\.?\s*$")
+# "(to be confirmed)" after a title: the session stays, its title loses the clause.
+TBC_WORDS = r"to be confirmed|tbc|tbd|to be determined|por confirmar|por definir|a confirmar"
+TBC_TAIL_RE = re.compile(r"\s*[\(\[]\s*(?:" + TBC_WORDS + r")\s*[\)\]]\.?\s*$")
+# A time cell that is not yet a time: "TBC", "Por confirmar", "Hora por confirmar".
+TBC_TIME_RE = re.compile(
+    r"^(?:(?:time|hour|hora|horario)\s+)?(?:"
+    + TBC_WORDS
+    + r")\b\.?(?:\s*[:|\-\u2013\u2014]?\s+(?P<rest>\S.*))?$"
+)
+# What follows the agenda and is not part of it: "ANNEX I", "Anexo 1: ...", "Appendix".
+ANNEX_RE = re.compile(
+    r"^(annex|annexes|anexo|anexos|appendix|apendice|attachment|adjunto)"
+    r"(\s+([ivx]+|\d{1,2}|[a-e]))?\.?(\s*[:.\-\u2013\u2014]\s*.*)?$"
+)
+
 # A clause at the end of a title, e.g. 'Workshop "..." (Only open to accredited participants)'.
 ACCESS_TAIL_RE = re.compile(r"[\s,;:\-\u2013]*\(?\s*(?:" + ACCESS_PHRASES + r")\s*\)?\.?\s*$")
+ACCESS_START_RE = re.compile(r"^\(?\s*(?:" + ACCESS_PHRASES + r")\b")
 ACCESS_LINE_RE = re.compile(r"^\(?\s*(?:" + ACCESS_PHRASES + r")\s*\)?\.?$")
 PARALLEL_RE = re.compile(
-    r"^(parallel (meetings|sessions|workshops)|reuniones paralelas|sesiones paralelas"
-    r"|talleres paralelos)\b\s*(?:(of|de|del)\s+(the\s+|la\s+|las\s+|los\s+|el\s+)?)?"
+    r"^((parallel|simultaneous|concurrent) (meetings|sessions|workshops|working groups|groups)"
+    r"|(working groups|breakout sessions|workshops) in parallel|breakout sessions"
+    r"|(reuniones|sesiones|mesas de trabajo|mesas) (paralelas|simultaneas)"
+    r"|(talleres|grupos de trabajo|grupos) (paralelos|simultaneos))\b:?"
+    r"\s*(?:(of|de|del)\s+(the\s+|la\s+|las\s+|los\s+|el\s+)?)?"
     r"(?P<rest>.*)$"
 )
 # Page headers and footers Word's text export can leave between entries.
 PAGE_RE = re.compile(
-    r"^(page|pagina|pag\.)\s*\d+(\s*(of|de)\s*\d+)?$|^[-\u2013\s]*\d{1,3}[-\u2013\s]*$"
+    r"^(page|pagina|pag\.)\s*\d*(\s*(of|de)\s*\d+)?$|^[-\u2013\s]*\d{1,3}[-\u2013\s]*$"
+    r"|^[_\-=*~.\u2013\u2014\u2500\s]{3,}$"  # a rule above the footnotes
 )
 THEME_RE = re.compile(r"^(theme|tema)\s*:\s*(?P<value>.+)$")
+# "Provisional agenda (as of 5 June)", "PROGRAMA (versión del 3 de mayo)".
+_AS_OF = r"(\s*\((as of|version of|updated|versi[o]n del?|actualizad[oa]|al)\b[^)]*\))?$"
 STATUS_RE = re.compile(
     r"^((preliminary|provisional|draft|final|annotated|revised|tentative)\s+)?"
-    r"(agenda|programme|program)(\s+(preliminar|provisional|anotada|final|tentativa))?$"
-    r"|^(proyecto de|borrador de) (agenda|programa)$|^programa( preliminar| provisional)?$"
+    r"(agenda|programme|program)(\s+(preliminar|provisional|anotada|final|tentativa))?"
+    + _AS_OF
+    + r"|^(proyecto de|borrador de) (agenda|programa)"
+    + _AS_OF
+    + r"|^programa( preliminar| provisional)?"
+    + _AS_OF
+)
+# A meeting's own name, which is no host even right above "City, Country".
+MEETING_NAME_RE = re.compile(
+    r"^([ivxlc]+ )?(meeting|reunion|session|sesion|workshop|taller|seminar|seminario|conference"
+    r"|conferencia|network|red|liaison|grupo|group|vice-?ministerial|viceministerial)\b"
 )
 HOST_RE = re.compile(
     r"^(ministry|ministerio|secretar|government|gobierno|cancilleria|embassy|embajada"

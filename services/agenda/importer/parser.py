@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from .days import DayMixin
-from .drafts import Draft
+from .drafts import Draft, add_notes, restrict
 from .handlers import ContentMixin
-from .lexicon import fold
+from .lexicon import ACCESS_START_RE, CLOSED_LINE_RE, HEADS_RE, fold
 from .lines import Line, artefact_message, classify
 from .rows import RowMixin
 from .text import recase, slugify
@@ -32,12 +32,18 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
         year: int,
         known_meetings: list[str],
         month: int | None = None,
+        first_date: date | None = None,
     ) -> None:
         self.lines = lines
         self.start = start
         self.rooms: dict[str, None] = {}  # an ordered set: rooms in order of first appearance
         self.year = year
         self.month = month  # the header's first month, for a first day heading without one
+        self.first_date = first_date  # the header's first day, for "Day 2" without a date
+        self.day_number: int | None = None  # N of the latest "Day N" heading
+        self.footnote_marks: frozenset[str] = frozenset()  # set by footnotes.py
+        self.footnotes: list[Line] = []
+        self.annex = False  # an "ANNEX" heading ends the agenda: the rest is reported
         self.day_start: str | None = None  # the latest start on this day, to read "2.00" as 14:00
         self.columns: list[str] | None = None  # roles of a Word table's columns (rows.py)
         self.tabular = False  # a table row was seen: tabs separate cells from here on
@@ -78,6 +84,8 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
                     self.current.parent = None
             elif line.kind == "artefact":
                 self.warn(line, artefact_message(line))
+            elif self.annex:
+                self.warn(line, "after the agenda (annex); not imported")
             elif line.kind == "day":
                 self.on_day(line)
             elif self.day is None:
@@ -87,6 +95,7 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
                 getattr(self, "on_" + line.kind, self.on_text)(line, index)
                 self.take_cells(line, self.current, cells)
         self.finish()
+        self.settle_footnotes()
         for note, _ in self.pending_notes:
             self.warnings.append({"line": 0, "text": note, "message": "note applies to no session"})
 
@@ -97,10 +106,45 @@ class BodyParser(DayMixin, RowMixin, ContentMixin):
         self._reset_day()
         self.event_lines.append(line.number)
 
+    def on_annex(self, line: Line, index: int) -> None:
+        previous = self.lines[index - 1].kind if index else "blank"
+        if previous != "blank" and not line.text.isupper():
+            self.on_text(line, index)  # "Annex 2 – Draft declaration" inside a session
+            return
+        self.finish()
+        self.annex = True
+        self.warn(line, "after the agenda (annex); not imported")
+
+    def on_footnote(self, line: Line, index: int) -> None:
+        self.footnotes.append(line)  # settled at the end: its sessions may come later
+
+    def settle_footnotes(self) -> None:
+        """A footnote is a note of every session whose title carries its mark."""
+        for line in self.footnotes:
+            mark, text = line.data["mark"], line.data["text"]
+            owners = [draft for draft in self.drafts if mark in draft.marks]
+            folded = fold(text)
+            for draft in owners:
+                draft.notes.append(text)
+                if ACCESS_START_RE.match(folded):
+                    restrict(draft)
+                elif CLOSED_LINE_RE.match(folded.rstrip(".")):
+                    restrict(draft, heads=bool(HEADS_RE.search(folded)))
+            self.shared.append((line.number, owners))
+
     def on_time(self, line: Line, index: int) -> None:
         self.finish()
+        part = self.part[0] if self.part else None
         self.part = self.parallel = None
-        draft = self.new_draft(*self.clock(line.data))
+        if line.data.get("tbc"):
+            draft = self.new_draft()
+            # "TBC Press conference": no time yet; it keeps its place in the day's order.
+            draft.part = part or ("afternoon" if (self.day_start or "") >= "12:00" else "morning")
+            add_notes(draft, [line.data["tbc"]])
+            if self.day_start:
+                draft.position = int(self.day_start[:2]) * 60 + int(self.day_start[3:]) + 1
+        else:
+            draft = self.new_draft(*self.clock(line.data))
         draft.lines.append(line.number)
         rest = line.data["rest"]
         if rest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .drafts import Draft
+from .drafts import Draft, restrict
 from .lexicon import ROOM_START_RE, fold
 from .lines import Line, classify
 from .table import Cell
@@ -63,7 +63,7 @@ class RowMixin:
         if cell.kind == "lead":
             draft.add_leads(cell.data["leads"])
         elif cell.kind == "access":
-            draft.access = "accredited"
+            restrict(draft, cell.data.get("heads", False))
         elif cell.kind == "note":
             draft.notes.append(cell.data["value"])
         elif (

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lexicon import MONTH_RE, MONTHS, PART_OF_DAY, WEEKDAY_RE, WEEKDAYS, fold
+from .lexicon import MONTH_RE, MONTHS, ORDINAL_DAYS, PART_OF_DAY, WEEKDAY_RE, WEEKDAYS, fold
 
 _ORD = r"(?:st|nd|rd|th|\u00ba|\u00b0|ro|er|o)?"
 _YEAR = r"(?:,?\s*(?:de\s+|del\s+|of\s+)?(?P<year>\d{4}))?"
+_WD_AFTER = rf"\s*(?:,\s*|\(\s*|[\-\u2013\u2014]\s*)(?P<wd>{WEEKDAY_RE})\.?\s*\)?"
 _DAY_PREFIX = r"^(?:(?:day|dia)\s+\d{1,2}\s*[:,.\-\u2013\u2014]?\s*)?"
 _DAY_FORMS = (
     # MONDAY, 19 JUNE / miércoles 21 de junio de 2017 / Wednesday the 21st of June
@@ -29,6 +30,15 @@ _DAY_FORMS = (
     rf"(?P<m>{MONTH_RE})\.?\s+(?P<d>\d{{1,2}}){_ORD}",
     # Miércoles 21 / Thursday 22nd: the month is the previous day's (the parser decides)
     rf"(?P<wd>{WEEKDAY_RE})\.?,?\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}",
+    # 19 June (Tuesday) / 19 de junio, martes / June 19 (Tue.) 2018: the weekday after
+    rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:de\s+|of\s+)?(?P<m>{MONTH_RE})\.?{_YEAR}{_WD_AFTER}",
+    rf"(?P<m>{MONTH_RE})\.?\s+(?P<d>\d{{1,2}}){_ORD}{_YEAR}{_WD_AFTER}",
+)
+# "Day 2" / "DÍA 2" / "Second day" alone: the date comes from the header or the day before.
+_ORDINALS = "|".join(ORDINAL_DAYS)
+_INDEX_RE = re.compile(
+    rf"^(?:(?:day|dia|jornada)\s+(?P<n>\d{{1,2}})|(?P<word>{_ORDINALS})\s+(?:day|dia|jornada)"
+    rf"|(?:day|dia|jornada)\s+(?P<tail>{_ORDINALS}))\s*[:.]?$"
 )
 _DAY_RES = tuple(re.compile(_DAY_PREFIX + form + r"\s*[:.]?$") for form in _DAY_FORMS)
 _PARTS = "|".join(sorted(map(re.escape, PART_OF_DAY), key=len, reverse=True))
@@ -58,6 +68,17 @@ def parse_day(text: str) -> dict[str, Any] | None:
         part = PART_OF_DAY.get(tail["part"] or "")
         folded = folded[: tail.start()]
     # A bilingual heading names the day twice: "MONDAY 19 JUNE / LUNES 19 DE JUNIO".
+    index = _INDEX_RE.match(folded.strip())
+    if index:  # "Day 2": no date at all
+        number = int(index["n"]) if index["n"] else ORDINAL_DAYS[index["word"] or index["tail"]]
+        return {
+            "day": None,
+            "month": None,
+            "year": None,
+            "weekday": None,
+            "index": number,
+            "part": part,
+        }
     halves = [_one_day(half.strip()) for half in folded.split(" / ")]
     if not halves or None in halves or any(half != halves[0] for half in halves[1:]):
         return None
@@ -74,6 +95,7 @@ def _one_day(folded: str) -> dict[str, Any] | None:
                 "month": MONTHS[groups["m"]] if groups.get("m") else None,
                 "year": int(groups["year"]) if groups.get("year") else None,
                 "weekday": WEEKDAYS[groups["wd"]] if groups.get("wd") else None,
+                "index": None,
             }
     return None
 

@@ -66,6 +66,28 @@ FRAGMENTS = [
     "MONDAY 19 JUNE / LUNES 19 DE JUNIO",
     "Tuesday 20 June 2017 \u2013 Morning",
     "Page 2 of 4",
+    # A second customer's forms (test_round2.py).
+    "18 June (Monday)",
+    "D\u00eda 2",
+    "Second day",
+    "08:30-09:00h\tRegistration",
+    "TBC\tPress conference",
+    "Por confirmar",
+    "\u00b7 TBC Visit (to be confirmed)",
+    "\u00b7 09:00-10:30h Report",
+    "Closed session: heads of delegation only",
+    "Sesi\u00f3n cerrada de Viceministros (solo jefes de delegaci\u00f3n)",
+    "16:00-17:30h\tParallel working groups",
+    "\uf0d8 Grupo 1 \u2013 Sala Balboa",
+    "Report of the PPT on the",
+    "activities of the work plan",
+    "Closed session of Vice-Ministers\u00b2",
+    "\u00b2 Only open to accredited participants; one advisor.",
+    "* Footnote",
+    "__________",
+    "ANNEX I",
+    "Nota: el programa puede sufrir cambios.",
+    "San Jos\u00e9, Costa Rica, 3 y 4 de octubre",
 ]
 lines = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40))
 documents = st.lists(lines, max_size=40).map("\n".join)
