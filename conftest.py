@@ -142,7 +142,10 @@ def suite_env(redis_url, smtp_server) -> dict[str, str]:
     env.update(REDIS_URL=redis_url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port),
                LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
                # Short retry delays and claims, so fault tests finish in seconds.
-               NOTIFY_RETRY_BASE_S="0.2", NOTIFY_MAX_RETRIES="4", NOTIFY_CLAIM_S="3")
+               NOTIFY_RETRY_BASE_S="0.2", NOTIFY_MAX_RETRIES="4", NOTIFY_CLAIM_S="3",
+               # Tests read a meeting's bus history after the consumers have handled it: keep
+               # it for the session (tests of trimming start consumers without it).
+               BUS_KEEP_S="86400")
     return env
 
 
@@ -165,6 +168,9 @@ class LiveServer:
 
     def get(self, path, token=None, **kw):
         return self.request("GET", path, token, **kw)
+
+    def head(self, path, token=None, **kw):
+        return self.request("HEAD", path, token, **kw)
 
     def post(self, path, token=None, **kw):
         return self.request("POST", path, token, **kw)

@@ -68,13 +68,13 @@ def _etag(url: str) -> str:
 
 def main(quick: bool = False) -> list[dict]:
     """Run the benchmark; return rows {figure, podium, floor, ratio, unit}."""
-    from services.agenda import operations as ops
+    from services.agenda import publishing
 
     floor = floors.http_json(quick)
     seconds = floors.duration(quick)
     with common.valkey(appendonly=False) as kv:
         import_s, count = _import_cost(kv.client, 3 if quick else 7)
-        ops.publish(kv.client, EVENT, "bench")
+        publishing.publish(kv.client, EVENT, "bench")
         with common.service("agenda", kv.url) as agenda:
             base = f"{agenda.url}/api/v1/events/{EVENT}"
             rows = [row(f"agenda: import {count}-session document", import_s, 1.0,

@@ -10,16 +10,23 @@ Door scans at 100,000 vs 1,000 delegates: gate_bench; fan-out cost per recipient
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench import common
 from bench.common import row
+from podium import redisserver
 from services.registration import keys as rkeys
 from services.registration import operations as rops
 from shared.auth import create_token, delegate_token
 from shared.config import DEV_SECRET
+from shared.keys import bus_stream, meeting
 
 MiB = 2**20
+OWNERS = {"reg": "registration's state", "notify": "notify's directory and e-mail records",
+          "gate": "door state", "bus": "bus stream", "agenda": "agenda"}
 
 
 def _register(r, event: str, start: int, stop: int) -> list[str]:
@@ -36,11 +43,43 @@ def _register(r, event: str, start: int, stop: int) -> list[str]:
         return list(pool.map(one, range(start, stop), chunksize=256))
 
 
-def _bytes_per_delegate(r, event: str, n: int) -> tuple[float, float]:
-    """Podium's bytes per delegate (state + index + bus entry) and a bare hash's."""
+def _settled(r, event: str, timeout: float = 900.0) -> int:
+    """Used memory once the consumers and the worker have caught up: every bus entry
+    acknowledged by every group and trimmed, the Celery queue empty, and memory steady."""
+    common.wait_for(lambda: r.xlen(bus_stream(event)) == 0 and r.llen("podium") == 0,
+                    timeout)
+    last = r.info("memory")["used_memory"]
+    while True:
+        time.sleep(1.0)
+        now = r.info("memory")["used_memory"]
+        if abs(now - last) < 0.002 * last:
+            return now
+        last = now
+
+
+def _breakdown(r, event: str, n: int) -> dict[str, float]:
+    """MEMORY USAGE of the meeting's keys per delegate, by owner (reg, notify, gate, bus)."""
+    totals: dict[str, int] = {}
+    names = list(r.scan_iter(match=meeting(event, "*"), count=5000))
+    for start in range(0, len(names), 5000):
+        chunk = names[start:start + 5000]
+        with r.pipeline(transaction=False) as pipe:
+            for name in chunk:
+                pipe.memory_usage(name, samples=0)
+            sizes = pipe.execute()
+        for name, size in zip(chunk, sizes, strict=True):
+            owner = name.split(":", 3)[2]  # podium:{event}:<owner>:...
+            totals[owner] = totals.get(owner, 0) + (size or 0)
+    return {owner: size / n for owner, size in sorted(totals.items())}
+
+
+def _bytes_per_delegate(r, event: str, n: int) -> tuple[float, float, dict[str, float]]:
+    """Bytes per delegate once everything has settled (state, notify's copy and the record
+    of the registration e-mail; bus entries trimmed), its breakdown, and a bare hash's."""
     before = r.info("memory")["used_memory"]
     _register(r, event, 0, n)
-    podium = (r.info("memory")["used_memory"] - before) / n
+    podium = (_settled(r, event) - before) / n
+    parts = _breakdown(r, event, n)
     sample = r.hgetall(rkeys.delegate(event, r.zrange(rkeys.delegates(event), 0, 0)[0]))
     before = r.info("memory")["used_memory"]
     with r.pipeline(transaction=False) as pipe:
@@ -50,7 +89,7 @@ def _bytes_per_delegate(r, event: str, n: int) -> tuple[float, float]:
                 pipe.execute()
         pipe.execute()
     floor = (r.info("memory")["used_memory"] - before) / n
-    return podium, floor
+    return podium, floor, parts
 
 
 def main(quick: bool = False) -> list[dict]:
@@ -58,8 +97,14 @@ def main(quick: bool = False) -> list[dict]:
     sizes = (1000, 10_000) if quick else (1000, 10_000, 100_000)
     at = 5_000 if quick else 50_000
     rows: list[dict] = []
+    smtp_port = redisserver.free_port()
+    # The registration e-mails must go somewhere, or the worker's retries would be measured.
+    sink = subprocess.Popen([sys.executable, "-m", "bench.sinks", "smtp", str(smtp_port)],
+                            cwd=common.ROOT, stdout=subprocess.PIPE, text=True)
+    sink.stdout.readline()  # "ready"
     with common.valkey() as kv:
-        r, env = kv.client, {"REDIS_URL": kv.url}
+        r = kv.client
+        env = {"REDIS_URL": kv.url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
         helpers = {name: common.spawn(name, args, env) for name, args in (
             ("registration consumer", [str(common.BIN / "podium"), "consume", "registration",
                                        "--name", "bench"]),
@@ -86,14 +131,19 @@ def main(quick: bool = False) -> list[dict]:
                         agenda.url, create_token(r, event, "organiser"), event)
                     common.wait_for(lambda e=event, s=sessions: r.exists(
                         rkeys.session(e, s[-1])))
-                podium, floor = _bytes_per_delegate(r, "bench-bytes", at)
-                rows.append(row(f"Redis bytes per delegate at {at:,} delegates", podium, floor,
-                                "bytes"))
+                podium, floor, parts = _bytes_per_delegate(r, "bench-bytes", at)
+                rows.append(row(f"Redis bytes per delegate at {at:,} delegates, settled",
+                                podium, floor, "bytes"))
+                for owner, size in parts.items():
+                    rows.append(row(f"  of which {OWNERS.get(owner, owner)} (MEMORY USAGE)",
+                                    size, None, "bytes"))
                 rows += _growth(r, agenda.url, registration.url, sessions, sizes, quick, floors)
         finally:
             for proc in helpers.values():
                 proc.terminate()
                 proc.wait(15)
+            sink.terminate()
+            sink.wait(10)
     return rows
 
 

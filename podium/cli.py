@@ -61,6 +61,7 @@ def consume(service: str, name: str | None) -> None:
         from services.notify.worker import celery
 
         consumer = make_consumer(r, celery, name)
+    consumer.keep_s = config["BUS_KEEP_S"]
     bus.run_forever(consumer)
 
 
@@ -133,8 +134,7 @@ def agenda_import(path: str, event_id: str, publish: bool, note: str) -> None:
     """Import an agenda document (.txt or .docx) into a meeting's draft."""
     from pathlib import Path
 
-    from services.agenda import importing
-    from services.agenda import operations as ops
+    from services.agenda import importing, publishing
     from shared.errors import Problem
 
     r = connect(load()["REDIS_URL"])
@@ -152,6 +152,6 @@ def agenda_import(path: str, event_id: str, publish: bool, note: str) -> None:
     for warning in report["warnings"]:
         click.echo(f"  line {warning['line']}: {warning['message']}")
     if publish:
-        version = ops.publish(r, event_id, note)
+        version = publishing.publish(r, event_id, note)
         click.echo(f"Published version {version['version']} "
                    f"({len(version['changes'])} changes).")

@@ -38,15 +38,14 @@ def _spawn(procs: list, name: str, args: list[str], env: dict) -> None:
 
 
 def _load_seed(env: dict) -> str:
-    from services.agenda import importing
-    from services.agenda import operations as ops
+    from services.agenda import importing, publishing
     from shared.store import connect
 
     r = connect(env["REDIS_URL"])
-    if ops.current_version(r, SEED_EVENT):
-        return f"{SEED_EVENT} already published (version {ops.current_version(r, SEED_EVENT)})"
+    if current := publishing.current_version(r, SEED_EVENT):
+        return f"{SEED_EVENT} already published (version {current})"
     report = importing.import_text(r, SEED_EVENT, SEED_FILE.read_text(encoding="utf-8"))
-    ops.publish(r, SEED_EVENT, "Imported from the organisers' document")
+    publishing.publish(r, SEED_EVENT, "Imported from the organisers' document")
     return (f"{SEED_EVENT} imported and published: {report['sessions']} sessions, "
             f"{len(report['warnings'])} warnings")
 

@@ -114,6 +114,7 @@ def revoke_token(client: redis.Redis, event: str, token_id: str) -> bool:
     return False
 
 
+@functools.cache  # one per secret: built once per process, not on every request
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="podium-delegate-access")
 
@@ -211,12 +212,13 @@ def current() -> Principal | None:
 def _check() -> None:
     if request.url_rule is None or request.method == "OPTIONS":
         return  # routing will answer 404/405
-    rule = rule_for(current_app, request.endpoint or "", request.method)
+    endpoint = request.endpoint or ""
+    rule = rule_for(current_app, endpoint, request.method)
     if rule is None:
         raise Problem(403, "no_access_rule", "This route declares no access rule, so it is closed.")
     raw = _bearer()
-    live = getattr(_handler(current_app, request.endpoint or "", request.method), LIVE_ATTR,
-                   False)
+    live = bool(raw) and getattr(_handler(current_app, endpoint, request.method), LIVE_ATTR,
+                                 False)
     principal = resolve(current_app.extensions["redis"], current_app.config["SECRET_KEY"],
                         raw, cached=live) if raw else None
     g.principal = principal

@@ -8,6 +8,11 @@ meeting's hash slot).
 Readers run a :class:`Consumer`: at-least-once delivery, recovery of entries left pending by
 a crashed consumer (its own on restart, others' after ``claim_idle_ms``), and a dead-letter
 stream for entries that keep failing. Handlers must be idempotent.
+
+Streams are trimmed (:func:`trim`): an entry goes once every consumer group on the stream
+has acknowledged it, never before, and never while one of :data:`GROUPS` is missing. Those
+groups are created with the stream (:func:`register_meeting`), so a consumer that starts late
+still finds every entry it has not acknowledged.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any
 
 import redis
 
-from shared import keys
+from shared import keys, store
 from shared.logs import request_id_var
 
 log = logging.getLogger("podium.bus")
@@ -55,14 +60,78 @@ def fields(event_id: str, etype: str, data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def register_meeting(client: redis.Redis, event_id: str) -> None:
-    """Make a meeting's stream discoverable by consumers (idempotent, outside the atomic step).
+# Every consumer group that must see every entry of every meeting (the services' GROUP
+# constants). Their groups are created together with a meeting's stream, before its first
+# entry: a group that appeared only when its consumer first ran could find the entries it
+# needs already trimmed. A new service's group is added here.
+GROUPS = ("registration", "notify")
+
+
+def register_meeting(client: redis.Redis, event_id: str,
+                     groups: Iterable[str] = GROUPS) -> None:
+    """Make a meeting's stream and its consumer groups exist, and let consumers discover it
+    (idempotent, outside the atomic step; call it before the meeting's first event).
 
     A new meeting is also announced on a small stream that consumers block on with their
     meetings' streams, so a consumer learns of it at once instead of after its blocking read
     times out (the first events of a meeting would otherwise wait up to ``block_ms``)."""
+    stream = keys.bus_stream(event_id)
+    with client.pipeline(transaction=False) as pipe:
+        for group in groups:  # from 0: the group sees the stream's whole history
+            pipe.xgroup_create(stream, group, id="0", mkstream=True)
+        for reply in pipe.execute(raise_on_error=False):
+            if isinstance(reply, Exception) and "BUSYGROUP" not in str(reply):
+                raise reply
     if client.sadd(keys.meetings(), event_id):
         client.xadd(keys.meetings_added(), {"event": event_id}, maxlen=1000, approximate=True)
+
+
+# Remove the entries every group has acknowledged, in one atomic step (no group can move or
+# appear between reading the groups and trimming). A group has acknowledged everything below
+# its oldest pending entry, and everything up to its last-delivered id when nothing is
+# pending; entries after that id it has not even read. Nothing goes while a required group
+# is missing, nor anything younger than ARGV[1] ms (a retention window, by Redis's clock,
+# the one that makes the ids). KEYS[1]: stream; ARGV: keep_ms, required groups...
+_TRIM = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local now = redis.call('TIME')
+local low_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  - tonumber(ARGV[1])
+local low_seq = 0
+local present = {}
+for _, raw in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local g = {}
+  for i = 1, #raw, 2 do g[raw[i]] = raw[i + 1] end
+  present[g['name']] = true
+  local ms, seq
+  if tonumber(g['pending']) > 0 then
+    ms, seq = parse(redis.call('XPENDING', KEYS[1], g['name'])[2])
+  else
+    ms, seq = parse(g['last-delivered-id'])
+    seq = seq + 1
+  end
+  if ms < low_ms or (ms == low_ms and seq < low_seq) then low_ms, low_seq = ms, seq end
+end
+for i = 2, #ARGV do
+  if not present[ARGV[i]] then return 0 end
+end
+if low_ms <= 0 then return 0 end
+return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d-%d', low_ms, low_seq))
+"""
+
+
+def trim(client: redis.Redis, stream: str, groups: Iterable[str] = GROUPS,
+         keep_ms: int = 0) -> int:
+    """Remove the stream's entries that every group on it has acknowledged; return how many.
+
+    Safe to call from anywhere at any time: an entry pending for a group (read, not yet
+    acknowledged, e.g. by a consumer that crashed) or not yet read by a group stays, and so
+    does everything while one of ``groups`` does not exist yet."""
+    return int(store.script(client, _TRIM)(keys=[stream], args=[int(keep_ms), *groups]))
 
 
 def add(pipe: redis.client.Pipeline, event_id: str, etype: str, data: dict[str, Any]) -> None:
@@ -100,7 +169,8 @@ class Consumer:
     def __init__(self, client: redis.Redis, group: str, handle: Handler, *,
                  name: str | None = None, types: Iterable[str] | None = None,
                  block_ms: int = 500, claim_idle_ms: int = 30_000, batch: int = 100,
-                 max_deliveries: int = 10) -> None:
+                 max_deliveries: int = 10, trim_groups: Iterable[str] = GROUPS,
+                 keep_s: float = 0.0, trim_every_s: float = 1.0) -> None:
         self.client = client
         self.group = group
         self.handle = handle
@@ -110,6 +180,15 @@ class Consumer:
         self.claim_idle_ms = claim_idle_ms
         self.batch = batch
         self.max_deliveries = max_deliveries
+        # Trimming: the consumer that acknowledges an entry is the one that knows it may now
+        # be gone; whichever group acknowledges last removes it. At most once per
+        # trim_every_s, and only streams this consumer acknowledged something on since, so it
+        # costs one script call per active stream per second, not one per entry.
+        self.trim_groups = tuple(trim_groups)
+        self.keep_s = keep_s
+        self.trim_every_s = trim_every_s
+        self._acked: set[str] = set()
+        self._last_trim = 0.0
         self._streams: set[str] = set()
         self._wake: str | None = None
         self._recovered_own = False
@@ -149,6 +228,7 @@ class Consumer:
                 self.handle(msg)
             _fault_point("before_ack", msg.type)
             self.client.xack(stream, self.group, entry_id)
+            self._acked.add(stream)
         except redis.ConnectionError:
             raise
         except Exception:
@@ -165,6 +245,7 @@ class Consumer:
                           {**raw, "origin": entry_id})
                 pipe.xack(stream, self.group, entry_id)
                 pipe.execute()
+            self._acked.add(stream)
             log.error("dead-lettered %s %s after %s deliveries", stream, entry_id,
                       self.max_deliveries)
 
@@ -202,7 +283,19 @@ class Consumer:
             for entry_id, raw in entries:
                 self._process(stream, entry_id, raw)
                 count += 1
+        self._maybe_trim()
         return count
+
+    def _maybe_trim(self) -> None:
+        if not self._acked or time.monotonic() - self._last_trim < self.trim_every_s:
+            return
+        self._last_trim = time.monotonic()
+        streams, self._acked = self._acked, set()
+        for stream in sorted(streams):
+            try:
+                trim(self.client, stream, self.trim_groups, int(self.keep_s * 1000))
+            except redis.ResponseError as exc:  # housekeeping: the next round tries again
+                log.warning("could not trim %s: %s", stream, exc)
 
     def run(self, stop: threading.Event | None = None) -> None:
         stop = stop or threading.Event()

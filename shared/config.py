@@ -37,6 +37,9 @@ _SETTINGS: dict[str, tuple[Any, type]] = {
     "PUBLIC_NOTIFY_URL": ("", str),
     "MAX_CONTENT_LENGTH": (25 * 1024 * 1024, int),  # uploads (agenda documents)
     "MAX_JSON_BYTES": (1024 * 1024, int),  # JSON bodies
+    # Bus entries every consumer group has acknowledged are trimmed after this many seconds
+    # (0: at once). A longer window keeps recent history for inspection, at its memory cost.
+    "BUS_KEEP_S": (0.0, float),
     "DURABLE_WRITES": (False, bool),  # WAITAOF before acknowledging critical writes
     "LOG_LEVEL": ("INFO", str),
     "LOG_JSON": (True, bool),

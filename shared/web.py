@@ -11,6 +11,7 @@ from typing import Any
 import marshmallow as ma
 import redis
 from flask import Flask, Response, g, jsonify, request
+from flask.sessions import SessionInterface
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
 
@@ -84,7 +85,6 @@ def _check_body() -> None:
         return
     app = _app()
     mimetype = request.mimetype or ""
-    accepted = _accepted(app)
     if mimetype == "application/json" or mimetype.endswith("+json"):
         limit = app.config["MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
@@ -92,6 +92,7 @@ def _check_body() -> None:
         # A chunked body has no length to check up front: cap what reading may take.
         request.max_content_length = limit
         return
+    accepted = _accepted(app)
     if mimetype in accepted:
         return
     allowed = ", ".join(("application/json", *accepted))
@@ -104,11 +105,16 @@ def _app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
+def request_id(incoming: str) -> str:
+    """The caller's X-Request-Id if it is short and harmless (it ends up in logs and
+    e-mails), else a new one."""
+    if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace("-", "").isalnum():
+        return incoming
+    return uuid.uuid4().hex
+
+
 def _start_request() -> None:
-    incoming = request.headers.get("X-Request-Id", "")
-    # Accept a caller's id only if it is short and harmless; it ends up in logs and e-mails.
-    rid = incoming if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace(
-        "-", "").isalnum() else uuid.uuid4().hex
+    rid = request_id(request.headers.get("X-Request-Id", ""))
     g.request_id = rid
     g.started = time.perf_counter()
     g.request_id_token = logs.request_id_var.set(rid)
@@ -119,9 +125,14 @@ def _finish_request(response: Response) -> Response:
     if rid:
         response.headers["X-Request-Id"] = rid
     if _app().config.get("ACCESS_LOG"):
-        access_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
-                        (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
+        log_access(request.method, request.path, response.status_code,
+                   g.get("started", time.perf_counter()))
     return response
+
+
+def log_access(method: str, path: str, status: int, started: float) -> None:
+    access_log.info("%s %s %s %.1fms", method, path, status,
+                    (time.perf_counter() - started) * 1000)
 
 
 def _teardown(_exc: BaseException | None) -> None:
@@ -130,9 +141,22 @@ def _teardown(_exc: BaseException | None) -> None:
         logs.request_id_var.reset(token)
 
 
+class NoCookieSessions(SessionInterface):
+    """Podium keeps no cookie sessions (organisers and doors send bearer tokens, delegates
+    carry signed links). Flask's default would build a cookie signer on every request only
+    to find no cookie; this answers "no session" at once (Flask then uses a null one)."""
+
+    def open_session(self, app, request):
+        return None
+
+    def save_session(self, app, session, response):  # pragma: no cover - never called
+        return None
+
+
 def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -> tuple[Flask, Api]:
     """Build the parts every service shares; the service adds its blueprints."""
     app = Flask(name)
+    app.session_interface = NoCookieSessions()
     app.config.update(load())
     app.config.update(
         API_TITLE=title,

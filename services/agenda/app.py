@@ -11,6 +11,7 @@ from shared.web import create_base_app
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app, api = create_base_app("podium.agenda", "Podium agenda", test_config)
+    from services.agenda import fastpath
     from services.agenda.views import drafts, imports, pages, published
 
     api.register_blueprint(drafts.blp)
@@ -18,6 +19,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(published.blp)
     app.after_request(_etag)
     pages.init_app(app)
+    if app.config.get("FAST_READS", True):
+        fastpath.init_app(app)
     return app
 
 

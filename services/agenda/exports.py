@@ -1,9 +1,9 @@
 """The published agenda as bytes: JSON by day, iCalendar, frab XML and JSON.
 
 A published version never changes, so each rendering is computed once per process and kept
-in memory keyed by the version's stamp (number + publication time) and the filters. A read
-then costs one Redis GET (the stamp) plus a dictionary lookup, and a conditional read that
-hits the ETag never touches the body at all.
+in memory keyed by the version's stamp (number + publication time) and the filters. Which
+version is current is itself remembered (:mod:`services.agenda.stamps`), so a read is a
+dictionary lookup, and a conditional read that hits the ETag never touches the body at all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 
 import redis
 
-from services.agenda import frab, keys
+from services.agenda import frab, keys, publishing, stamps
 from services.agenda import operations as ops
 from shared import calendar
 
@@ -37,11 +37,25 @@ _lock = threading.Lock()
 
 def stamp(r: redis.Redis, eid: str) -> str:
     """The current published version's stamp; 404 when nothing is published."""
+    return stamps.memory(r).get(eid, lambda: _read_stamp(r, eid))
+
+
+def _read_stamp(r: redis.Redis, eid: str) -> str:
     value = r.get(keys.published_stamp(eid))
     if value is None:
-        version = ops.get_version(r, eid)  # raises 404 (or gives a pre-stamp version)
-        value = ops.version_stamp(version)
+        version = publishing.get_version(r, eid)  # raises 404 (or gives a pre-stamp version)
+        value = publishing.version_stamp(version)
     return value
+
+
+def cached(eid: str, stamp_: str, fmt: str) -> Rendering | None:
+    """An unfiltered rendering already in memory, or None (nothing is computed here)."""
+    key = (eid, stamp_, fmt, ())
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+        return hit
 
 
 def etag(stamp_: str, fmt: str, filters: tuple = ()) -> str:
@@ -58,10 +72,10 @@ def render(r: redis.Redis, eid: str, stamp_: str, fmt: str, filters: tuple = ())
             _cache.move_to_end(key)
             return hit
     number = int(stamp_.split(".", 1)[0])
-    version = ops.get_version(r, eid, number)
-    if ops.version_stamp(version) != stamp_:
+    version = publishing.get_version(r, eid, number)
+    if publishing.version_stamp(version) != stamp_:
         # Published again between the stamp read and now: serve what we read, tagged right.
-        stamp_ = ops.version_stamp(version)
+        stamp_ = publishing.version_stamp(version)
     builder, mimetype = RENDERERS[fmt]
     found = Rendering(etag(stamp_, fmt, filters), builder(version, dict(filters)), mimetype)
     with _lock:

@@ -33,6 +33,11 @@ def published_stamp(event_id: str) -> str:
     return meeting(event_id, "agenda", "published-stamp")
 
 
+def published_channel() -> str:
+    """Pub/sub channel: the id of each meeting just published (readers drop its stamp)."""
+    return "podium:agenda:published"
+
+
 def version(event_id: str, number: int) -> str:
     """JSON snapshot of one published version with its changelog."""
     return meeting(event_id, "agenda", "version", str(number))

@@ -10,19 +10,19 @@ from typing import Any
 import marshmallow as ma
 import redis
 
-from services.agenda import changelog, keys, timing
+from services.agenda import keys, timing
 from services.agenda.schemas import check_session_times, session_key
 from shared import bus
 from shared.errors import Problem
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
                       default=str)
 
 
 def etag_of(value: Any) -> str:
-    return hashlib.sha1(_dumps(value).encode()).hexdigest()[:16]
+    return hashlib.sha1(dumps(value).encode()).hexdigest()[:16]
 
 
 # -- meeting and rooms ------------------------------------------------------------------
@@ -41,7 +41,7 @@ def put_event(r: redis.Redis, eid: str, data: dict) -> tuple[dict, bool]:
     bus.register_meeting(r, eid)
     with r.pipeline(transaction=True) as pipe:
         pipe.exists(keys.event(eid))
-        pipe.set(keys.event(eid), _dumps(doc))
+        pipe.set(keys.event(eid), dumps(doc))
         bus.add(pipe, eid, "agenda.event.updated", doc)
         existed, *_ = pipe.execute()
     return doc, not existed
@@ -54,7 +54,7 @@ def list_rooms(r: redis.Redis, eid: str) -> list[dict]:
 def put_room(r: redis.Redis, eid: str, room: dict) -> dict:
     get_event(r, eid)
     with r.pipeline(transaction=True) as pipe:
-        pipe.hset(keys.rooms(eid), room["id"], _dumps(room))
+        pipe.hset(keys.rooms(eid), room["id"], dumps(room))
         pipe.incr(keys.draft_rev(eid))
         pipe.execute()
     return room
@@ -136,7 +136,7 @@ def create_session(r: redis.Redis, eid: str, data: dict) -> dict:
     session["id"] = sid
     _validate(r, eid, event, session)
     with r.pipeline(transaction=True) as pipe:
-        pipe.hsetnx(keys.draft(eid), sid, _dumps(session))
+        pipe.hsetnx(keys.draft(eid), sid, dumps(session))
         pipe.incr(keys.draft_rev(eid))
         created, _ = pipe.execute()
     if not created:
@@ -165,7 +165,7 @@ def update_session(r: redis.Redis, eid: str, sid: str, patch: dict,
             merged["start"] = merged["end"] = None
         _validate(r, eid, event, merged)
         pipe.multi()
-        pipe.hset(keys.draft(eid), sid, _dumps(merged))
+        pipe.hset(keys.draft(eid), sid, dumps(merged))
         pipe.incr(keys.draft_rev(eid))
         try:
             pipe.execute()
@@ -205,10 +205,10 @@ def replace_draft(r: redis.Redis, eid: str, sessions: list[dict], rooms: list[di
     with r.pipeline(transaction=True) as pipe:
         pipe.delete(keys.draft(eid))
         if sessions:
-            pipe.hset(keys.draft(eid), mapping={s["id"]: _dumps(s) for s in sessions})
+            pipe.hset(keys.draft(eid), mapping={s["id"]: dumps(s) for s in sessions})
         for room in rooms:
-            pipe.hsetnx(keys.rooms(eid), room["id"], _dumps(room))
-        pipe.set(keys.import_report(eid), _dumps(report))
+            pipe.hsetnx(keys.rooms(eid), room["id"], dumps(room))
+        pipe.set(keys.import_report(eid), dumps(report))
         pipe.incr(keys.draft_rev(eid))
         pipe.execute()
 
@@ -224,100 +224,6 @@ def enrich(session: dict, event: dict, rooms: dict[str, dict]) -> dict:
     room = rooms.get(session.get("room") or "")
     return {**session, "starts_at": start.isoformat(), "ends_at": end.isoformat(),
             "room_name": room["name"] if room else None}
-
-
-def current_version(r: redis.Redis, eid: str) -> int:
-    return int(r.get(keys.published(eid)) or 0)
-
-
-def get_version(r: redis.Redis, eid: str, number: int | None = None) -> dict:
-    number = current_version(r, eid) if number is None else number
-    raw = r.get(keys.version(eid, number)) if number else None
-    if raw is None:
-        raise Problem(404, "not_published" if not number else "unknown_version",
-                      "Nothing is published yet." if not number else f"No version {number}.")
-    return json.loads(raw)
-
-
-def list_versions(r: redis.Redis, eid: str) -> list[dict]:
-    count = current_version(r, eid)
-    raws = r.mget([keys.version(eid, n) for n in range(1, count + 1)]) if count else []
-    out = []
-    for raw in raws:
-        v = json.loads(raw)
-        out.append({k: v[k] for k in ("version", "note", "published_at", "changes")})
-    return out
-
-
-def publish(r: redis.Redis, eid: str, note: str) -> dict:
-    """Make the draft the next numbered version, with its changelog, and say so on the bus."""
-    bus.register_meeting(r, eid)
-    while True:
-        with r.pipeline(transaction=True) as pipe:
-            pipe.watch(keys.draft(eid), keys.published(eid), keys.rooms(eid), keys.event(eid))
-            version = _build_version(r, eid, note)
-            pipe.multi()
-            pipe.set(keys.version(eid, version["version"]), _dumps(version))
-            pipe.set(keys.published(eid), version["version"])
-            # Readers key their caches and ETags on this stamp: one GET tells them if the
-            # agenda they hold is still the published one.
-            pipe.set(keys.published_stamp(eid), version_stamp(version))
-            bus.add(pipe, eid, "agenda.published", _published_event(version))
-            try:
-                pipe.execute()
-            except redis.WatchError:
-                continue  # another publish or edit slipped in; compute again
-            return version
-
-
-def _build_version(r: redis.Redis, eid: str, note: str) -> dict:
-    event = get_event(r, eid)
-    rooms = {room["id"]: room for room in list_rooms(r, eid)}
-    number = current_version(r, eid)
-    previous = {s["id"]: s for s in get_version(r, eid, number)["sessions"]} if number else {}
-    sessions = [enrich(s, event, rooms) for s in list_sessions(r, eid)]
-    changes = changelog.diff(previous, {s["id"]: s for s in sessions})
-    moved = {c["session"] for c in changes if changelog.calendar_changed(c)}
-    graves = {t["id"]: t for t in (get_version(r, eid, number).get("tombstones", [])
-                                   if number else [])}
-    for s in sessions:
-        before = previous.get(s["id"]) or graves.get(s["id"])
-        s["sequence"] = 0 if before is None else before["sequence"] + (
-            s["id"] in moved or s["id"] not in previous)
-    removed = [{**previous[c["session"]], "status": "cancelled",
-                "sequence": previous[c["session"]]["sequence"] + 1}
-               for c in changes if c["labels"] == ["removed"]]
-    # A removed session stays in calendar exports as CANCELLED (tombstone), so a client
-    # that subscribed before the removal deletes the entry instead of keeping it forever.
-    live = {s["id"] for s in sessions}
-    tombstones = [t for t in graves.values() if t["id"] not in live] + removed
-    return {"version": number + 1, "note": note, "published_at": bus.now_iso(),
-            "event": event, "rooms": list(rooms.values()), "sessions": sessions,
-            "changes": changes, "removed": removed,
-            "tombstones": sorted(tombstones, key=sort_key)}
-
-
-def version_stamp(version: dict) -> str:
-    """Identifies one published version's content (number plus when it was published)."""
-    return f"{version['version']}.{etag_of(version['published_at'])[:8]}"
-
-
-def _published_event(version: dict) -> dict:
-    """What other services need: every session's schedule, plus what changed."""
-    compact = ("id", "title", "day", "start", "end", "part_of_day", "starts_at", "ends_at",
-               "room", "room_name", "capacity", "access", "accreditation", "status",
-               "parallel_group", "requires_signup", "sequence", "kind")
-    event = version["event"]
-    return {
-        "version": version["version"],
-        "note": version["note"],
-        "event": {k: event.get(k) for k in ("id", "title", "timezone", "first_day", "last_day",
-                                            "morning", "afternoon", "door_opens_minutes")},
-        "rooms": version["rooms"],
-        "sessions": [{k: s.get(k) for k in compact} for s in version["sessions"]],
-        "removed": [{k: s.get(k) for k in compact} for s in version["removed"]],
-        "changes": version["changes"],
-    }
 
 
 def today_in(event: dict) -> date:

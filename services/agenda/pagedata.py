@@ -7,6 +7,7 @@ from itertools import groupby
 import redis
 
 from services.agenda import operations as ops
+from services.agenda import publishing
 from shared import keys as shared_keys
 from shared.errors import Problem
 
@@ -38,7 +39,7 @@ def changes_since(r: redis.Redis, eid: str, since: int) -> tuple[dict[str, list[
     """Labels per session changed after version ``since``, and the sessions removed since."""
     changed: dict[str, list[str]] = {}
     removed: dict[str, dict] = {}
-    for version in ops.list_versions(r, eid):
+    for version in publishing.list_versions(r, eid):
         if version["version"] <= since:
             continue
         for change in version["changes"]:
@@ -61,5 +62,5 @@ def meetings(r: redis.Redis, limit: int = 200) -> list[dict]:
             event = ops.get_event(r, eid)
         except Problem:
             continue
-        found.append({**event, "version": ops.current_version(r, eid)})
+        found.append({**event, "version": publishing.current_version(r, eid)})
     return sorted(found, key=lambda e: (e["first_day"], e["id"]), reverse=True)

@@ -7,7 +7,8 @@ from typing import Any
 
 from .build import build_sessions, settle_shared_lines
 from .errors import AgendaImportError
-from .header import parse_header, timezone_for
+from .footnotes import mark_footnotes
+from .header import first_date, first_month, parse_header, timezone_for
 from .lexicon import ENGLISH_MARKERS, SPANISH_MARKERS, fold
 from .lines import classify, split_lines
 from .parser import BodyParser
@@ -34,7 +35,9 @@ def parse_agenda(text: str | bytes, *, default_year: int | None = None) -> dict[
     if not 1 <= year <= 9998:
         raise AgendaImportError("no_year", f"The year {year} is not a usable calendar year.")
     known = [event["subtitle"]] if event["subtitle"] else []
-    body = BodyParser(lines, first_day, year, known)
+    dates = event["header_dates"]
+    body = BodyParser(lines, first_day, year, known, first_month(dates), first_date(dates, year))
+    body.footnote_marks = mark_footnotes(lines, first_day)
     body.run()
     event_lines = event["source_lines"] + body.event_lines
     raw = {line.number: line.raw.strip() for line in lines}

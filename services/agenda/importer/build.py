@@ -26,6 +26,8 @@ def _minutes(draft: Draft) -> int:
     if draft.start:
         hours, minutes = draft.start.split(":")
         return int(hours) * 60 + int(minutes)
+    if draft.position is not None:
+        return draft.position
     return _PART_MINUTES[draft.part or "all_day"]
 
 
@@ -86,7 +88,9 @@ def build_sessions(drafts: list[Draft]) -> list[dict[str, Any]]:
                 "notes": draft.notes,
                 "access": draft.access,
                 # Same title, same accreditation: Monday's and Tuesday's workshop share it.
-                "accreditation": slugify(draft.title or "", 60) if restricted else None,
+                "accreditation": (draft.audience or slugify(draft.title or "", 60))
+                if restricted
+                else None,
                 "parallel_group": draft.parallel_group,
                 "source_lines": sorted(draft.lines),
             }

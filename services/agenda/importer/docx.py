@@ -10,6 +10,10 @@ from typing import Any
 from .errors import AgendaImportError
 
 BULLET = "\u00b7 "  # what Word's text export puts before a list paragraph
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TXBX = _W + "txbxContent"
+_RUN = _W + "r"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
 def docx_to_text(data: bytes) -> str:
@@ -27,7 +31,33 @@ def docx_to_text(data: bytes) -> str:
         raise AgendaImportError("not_docx", f"The .docx cannot be opened: {error}") from error
     except Exception as error:  # lxml and zipfile raise many types on corrupt parts
         raise AgendaImportError("not_docx", f"The .docx cannot be read: {error}") from error
-    return "\n".join(_block_lines(document.element.body, document))
+    lines = list(_block_lines(document.element.body, document))
+    return "\n".join(_with_page_lines(lines, list(_page_lines(document))))
+
+
+def _with_page_lines(lines: list[str], page: list[str]) -> list[str]:
+    """The page header and footer, once, just above the first day heading.
+
+    There the header reader sees them after the document's own title (so the title stays
+    the title) and still takes a year from them ("CRM – 2019") or reports them.
+    """
+    from .text import clean
+    from .when import parse_day
+
+    first = next((i for i, line in enumerate(lines) if parse_day(clean(line))), 0)
+    return lines[:first] + page + lines[first:]
+
+
+def _page_lines(document: Any) -> Iterator[str]:
+    seen: set[str] = set()
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if part.is_linked_to_previous and seen:
+                continue
+            for line in _block_lines(part._element, part):
+                if line.strip() and line not in seen:
+                    seen.add(line)
+                    yield line
 
 
 def _block_lines(container: Any, parent: Any) -> Iterator[str]:
@@ -47,11 +77,36 @@ def _block_lines(container: Any, parent: Any) -> Iterator[str]:
 
 
 def _paragraph_lines(paragraph: Any) -> Iterator[str]:
-    text = paragraph.text
+    text = "".join(_runs_text(paragraph))
+    if _is_heading(paragraph):
+        yield ""  # a heading starts a block, as a blank line does in a text export
     prefix = BULLET if _is_list(paragraph) and text.strip() else ""
     # A manual line break (Shift+Enter) shows up as "\n": each part is a line of its own.
     for index, part in enumerate(text.split("\n")):
         yield (prefix if index == 0 else "") + part
+    # A text box anchored here: its paragraphs follow the anchor's. Word saves each box
+    # twice (DrawingML and a VML fallback); the fallback is skipped.
+    for box in paragraph._p.iter(_TXBX):
+        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            yield from _block_lines(box, paragraph)
+
+
+def _runs_text(paragraph: Any) -> Iterator[str]:
+    """Text of the runs, hyperlinks and simple fields (a footer's PAGE number)."""
+    from docx.text.run import Run
+
+    for child in paragraph._p.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "r":
+            yield Run(child, paragraph).text
+        elif tag in ("hyperlink", "fldSimple", "ins", "smartTag"):
+            for run in child.iter(_RUN):
+                yield Run(run, paragraph).text
+
+
+def _is_heading(paragraph: Any) -> bool:
+    name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    return name.startswith("Heading") or name == "Title"
 
 
 def _is_list(paragraph: Any) -> bool:
@@ -63,12 +118,30 @@ def _is_list(paragraph: Any) -> bool:
 
 
 def _table_lines(table: Any) -> Iterator[str]:
+    from .lines import is_time_cell
+    from .table import column_roles, split_cells
+
     for row in table.rows:
         seen: set[int] = set()
+        cells: list[list[str]] = []
         for cell in row.cells:
             # Merged cells come back once per grid column; read each once.
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            yield from _block_lines(cell._tc, cell)
+            cells.append(list(_block_lines(cell._tc, cell)))
+        first = cells[0] if cells else []
+        # Lines of the columns after the item ("PPT Costa Rica" / "OIM" in a lead cell) stay
+        # in their cell, as a list, so the row keeps one line per item line.
+        texts = ["\n".join(lines) for lines in cells[:2]]
+        texts += ["; ".join(line.strip() for line in lines if line.strip()) for lines in cells[2:]]
+        joined = "\t".join(texts)
+        timed = len(first) == 1 and is_time_cell(first[0].strip())
+        if timed or column_roles(split_cells(joined)):
+            # An agenda row (time | item | lead) or its header row: cells joined by tabs, as
+            # Word's own text export writes them, so the lead column stays apart.
+            yield from joined.split("\n")
+        else:
+            for lines in cells:
+                yield from lines
         yield ""  # a row ends like a paragraph break between agenda entries

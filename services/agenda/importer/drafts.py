@@ -6,6 +6,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .lexicon import TBC_TAIL_RE
+
+# Closed sessions "for heads of delegation only" share one accreditation in both languages.
+HEADS_OF_DELEGATION = "heads-of-delegation"
+
+
+def restrict(draft: Draft, heads: bool = False) -> None:
+    draft.access = "accredited"
+    if heads:
+        draft.audience = HEADS_OF_DELEGATION
+
+
+def add_notes(draft: Draft, notes: list[str]) -> None:
+    """Notes not already there: "Por confirmar" as the time and "(por confirmar)" are one."""
+    seen = {_note_key(note) for note in draft.notes}
+    for note in notes:
+        if _note_key(note) not in seen:
+            draft.notes.append(note)
+
+
+def _note_key(note: str) -> str:
+    key = note.casefold().strip(" .()[]")
+    return "tbc" if TBC_TAIL_RE.search(f"({key})") else key
+
 
 def new_item(title: str) -> dict[str, Any]:
     return {"title": title, "leads": [], "items": []}
@@ -22,12 +46,15 @@ class Draft:
     meeting: str | None = None
     room: str | None = None
     access: str = "open"
+    audience: str | None = None  # who a closed session admits, as an accreditation name
     parallel_group: str | None = None
     leads: list[str] = field(default_factory=list)
     items: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     kept: bool = False
+    marks: list[str] = field(default_factory=list)  # footnote marks on its title
+    position: int | None = None  # minutes to sort an untimed "TBC" session by
     # Reading state.
     group: list[dict[str, Any]] = field(default_factory=list)  # top items since the last lead
     post_leads: list[tuple[list[dict[str, Any]], list[str]]] = field(default_factory=list)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .drafts import Draft
+from .drafts import Draft, add_notes, restrict
+from .lexicon import SMALL_WORDS, fold
 from .lines import Line
-from .text import strip_access
+from .text import split_title
 
 if TYPE_CHECKING:
     from .parser import BodyParser
 
 _BLOCK_STARTS = frozenset({"time", "part"})
+_DOCUMENT_END = frozenset({"", "end", "footnote", "annex"})
 
 
 class ContentMixin:
@@ -44,9 +46,22 @@ class ContentMixin:
         return draft
 
     def set_title(self: BodyParser, draft: Draft, text: str) -> None:
-        draft.title, restricted = strip_access(text)
-        if restricted:
-            draft.access = "accredited"
+        found = split_title(text, self.footnote_marks)
+        draft.title, leads, room = found.title, found.leads, found.room
+        if found.restricted:
+            restrict(draft, found.heads)
+        add_notes(draft, found.notes)
+        draft.marks.extend(found.marks)
+        if leads:
+            draft.add_leads(leads)
+        if room:
+            # The title names its own room: a "Venue:" line nearby is not this session's.
+            self.rooms.setdefault(room, None)
+            draft.room = room
+            if draft in self.pending_room:
+                self.pending_room.remove(draft)
+            if self.default_room and draft in self.default_room[1]:
+                self.default_room[1].remove(draft)
 
     def finish(self: BodyParser) -> None:
         draft, self.current = self.current, None
@@ -113,7 +128,7 @@ class ContentMixin:
         if self.current is None:
             self.warn(line, "access line outside any session; ignored")
             return
-        self.current.access = "accredited"
+        restrict(self.current, line.data.get("heads", False))
         self.current.lines.append(line.number)
 
     def on_venue(self: BodyParser, line: Line, index: int) -> None:
@@ -136,6 +151,10 @@ class ContentMixin:
     def on_note(self: BodyParser, line: Line, index: int) -> None:
         note = line.data["value"]
         current = self.current
+        if self.lines[index - 1].kind == "blank" and self.next_kind[index] in _DOCUMENT_END:
+            # "Nota: el programa puede sufrir cambios." closing the document is about all of it.
+            self.warn(line, "note on the whole agenda, not on one session; not imported")
+            return
         owners: list[Draft]
         if current is None:
             owners = []
@@ -154,7 +173,17 @@ class ContentMixin:
             self.set_title(current, text)
             current.lines.append(line.number)
             return
+        if current is not None and self._continues_title(current, line, index):
+            self.set_title(current, f"{current.title} {text}")
+            current.lines.append(line.number)
+            return
         heading = self.next_kind[index] in _BLOCK_STARTS
+        if self.parallel and self.lines[index - 1].kind != "blank":
+            # Parallel groups listed without a glyph, one a line, are sessions all the same.
+            self.on_bullet(
+                Line(line.number, line.raw, text, "bullet", {"title": text, "deep": False}), index
+            )
+            return
         if current is not None and current.start is not None:
             previous = self.lines[index - 1].kind if index else ""
             if not (heading and previous == "blank"):
@@ -171,5 +200,17 @@ class ContentMixin:
         draft = self.new_draft()
         self.set_title(draft, text)
         draft.lines.append(line.number)
+
+    def _continues_title(self: BodyParser, draft: Draft, line: Line, index: int) -> bool:
+        """A title Word wrapped onto a second line: "Report of the PPT on the" / "activities".
+
+        Only right under the title, before any item or lead, and only when the title
+        cannot end there (it ends on "of", "y", a comma) or the line goes on in lower case.
+        """
+        if not index or draft.items or draft.leads or draft.lines[-1] != index:
+            return False  # draft.lines[-1] is the title's line number; index is the line's - 1
+        title = draft.title or ""
+        last = fold(title.rsplit(" ", 1)[-1]).strip()
+        return line.text[:1].islower() or last in SMALL_WORDS or title.endswith((",", "-"))
 
     on_theme = on_status = on_text

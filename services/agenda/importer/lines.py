@@ -12,59 +12,34 @@ from typing import Any
 
 from .lexicon import (
     ACCESS_LINE_RE,
+    ANNEX_RE,
+    CLOSED_LINE_RE,
     END_RE,
+    HEADS_RE,
     LEAD_RE,
-    MONTH_RE,
-    MONTHS,
     NOTE_RE,
+    PAGE_RE,
     PARALLEL_RE,
     PART_OF_DAY,
     PART_RE,
     STATUS_RE,
+    TBC_TIME_RE,
     THEME_RE,
     VENUE_RE,
-    WEEKDAY_RE,
-    WEEKDAYS,
     fold,
 )
-from .text import clean, split_leads
+from .table import column_roles, split_cells
+from .text import clean, lead_names
+from .when import parse_day, parse_time
 
 # Bullet glyphs of Word's text export: first level, then the deeper levels.
 _BULLET_RE = re.compile(
-    r"^(?P<glyph>[\u00b7\u2022\u25cf*\u2023\u2043]|o|\u25e6|\u25aa|\u25a0|\u00a7|\u2013|-|\uf0b7|\uf0a7|\d{1,2}[.)]|[a-z][.)])\s+(?P<rest>\S.*)$"
+    r"^(?P<glyph>[\u00b7\u2022\u25cf*\u2023\u2043\u27a2\u25ba\u2714\u2713\u2756\u25c6\u2192]|o"
+    r"|\u25e6|\u25aa|\u25a0|\u00a7|\u2013|-|[\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf0e0\uf06c]"
+    r"|\d{1,2}[.)]|[a-z][.)])\s+(?P<rest>\S.*)$"
 )
+# Word's Symbol/Wingdings glyphs come out in the private use area: , , ,  ...
 _DEEP_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u25a0", "\u00a7", "\uf0a7"})
-
-_ORD = r"(?:st|nd|rd|th|\u00ba|\u00b0|ro|er|o)?"
-_YEAR = r"(?:,?\s*(?:de\s+|del\s+|of\s+)?(?P<year>\d{4}))?"
-_DAY_PREFIX = r"^(?:(?:day|dia)\s+\d{1,2}\s*[:,\-\u2013\u2014]?\s*)?"
-_DAY_FORMS = (
-    # MONDAY, 19 JUNE / miércoles 21 de junio de 2017 / Wednesday the 21st of June
-    rf"(?P<wd>{WEEKDAY_RE})\.?,?\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\s+(?:de\s+|of\s+)?"
-    rf"(?P<m>{MONTH_RE})\.?{_YEAR}",
-    # Wednesday, June 21 / Wednesday, June 21st, 2017
-    rf"(?P<wd>{WEEKDAY_RE})\.?,?\s+(?P<m>{MONTH_RE})\.?\s+(?P<d>\d{{1,2}}){_ORD}{_YEAR}",
-    # 21 June / 21 de junio / June 21 (no weekday: no year either, so a header date
-    # such as "21 June 2017" is never mistaken for the first day)
-    rf"(?P<d>\d{{1,2}}){_ORD}\s+(?:de\s+|of\s+)?(?P<m>{MONTH_RE})",
-    rf"(?P<m>{MONTH_RE})\.?\s+(?P<d>\d{{1,2}}){_ORD}",
-)
-_DAY_RES = tuple(re.compile(_DAY_PREFIX + form + r"\s*:?$") for form in _DAY_FORMS)
-
-_CLOCK = r"(?P<{0}h>\d{{1,2}})[:.hH](?P<{0}m>\d{{2}})\s*(?P<{0}x>[ap]\.?\s?m\.?|hrs?\.?|h\b)?"
-_DASH = r"\s*(?:[-\u2010\u2011\u2012\u2013\u2014\u2212]|to|a|al|hasta)\s*"
-_RANGE_RE = re.compile(
-    r"^"
-    + _CLOCK.format("s")
-    + _DASH
-    + _CLOCK.format("e")
-    + r"(?:\s*[:|\-\u2013\u2014]?\s+(?P<rest>\S.*))?$"
-)
-# A start time alone needs a colon: "2.10 Review" is more likely a numbered item.
-_START_RE = re.compile(
-    r"^(?P<sh>\d{1,2}):(?P<sm>\d{2})\s*(?P<sx>[ap]\.?\s?m\.?|hrs?\.?|h\b)?"
-    r"(?:\s*[:|\-\u2013\u2014]?\s+(?P<rest>\S.*))?$"
-)
 
 
 @dataclass
@@ -76,51 +51,14 @@ class Line:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def artefact_message(line: Line) -> str:
+    return "page number or header; ignored" if line.text else "Word artefact only; ignored"
+
+
 def split_lines(text: str) -> list[str]:
     # Only real line breaks count, so numbers match what an editor shows
     # (str.splitlines would also split on form feeds from Word page breaks).
     return re.split(r"\r\n|\r|\n", text)
-
-
-def _clock(match: re.Match[str], prefix: str) -> str | None:
-    hour, minute = int(match[prefix + "h"]), int(match[prefix + "m"])
-    suffix = fold(match[prefix + "x"] or "").replace(".", "").replace(" ", "")
-    if suffix in ("pm",) and hour < 12:
-        hour += 12
-    elif suffix == "am" and hour == 12:
-        hour = 0
-    if minute > 59 or hour > 24 or (hour == 24 and minute):
-        return None
-    return f"{hour % 24:02d}:{minute:02d}" if hour < 24 else "24:00"
-
-
-def parse_day(text: str) -> dict[str, Any] | None:
-    folded = fold(text).strip(" *_")
-    for pattern in _DAY_RES:
-        match = pattern.match(folded)
-        if match:
-            groups = match.groupdict()
-            return {
-                "day": int(groups["d"]),
-                "month": MONTHS[groups["m"]],
-                "year": int(groups["year"]) if groups.get("year") else None,
-                "weekday": WEEKDAYS[groups["wd"]] if groups.get("wd") else None,
-            }
-    return None
-
-
-def parse_time(text: str) -> dict[str, Any] | None:
-    match = _RANGE_RE.match(text)
-    if match:
-        start, end = _clock(match, "s"), _clock(match, "e")
-        if start and end:
-            return {"start": start, "end": end, "rest": match["rest"] or ""}
-    match = _START_RE.match(text)
-    if match:
-        start = _clock(match, "s")
-        if start:
-            return {"start": start, "end": None, "rest": match["rest"] or ""}
-    return None
 
 
 def classify(number: int, raw: str) -> Line:
@@ -132,10 +70,24 @@ def classify(number: int, raw: str) -> Line:
     folded = fold(text)
     if END_RE.match(folded):
         return Line(number, raw, text, "end")
+    if PAGE_RE.match(folded):
+        return Line(number, raw, text, "artefact")
     day = parse_day(text)
     if day:
         return Line(number, raw, text, "day", day)
-    time = parse_time(text)
+    cells = split_cells(raw)
+    if len(cells) > 1:
+        roles = column_roles(cells)
+        if roles:
+            return Line(number, raw, text, "columns", {"roles": roles})
+        time = parse_time(cells[0][1]) or _tbc(cells[0][1], tail=False)
+        if time:
+            # A Word table row "time<TAB>item<TAB>lead": the cells keep their meaning.
+            extras = cells[1:]
+            if not time["rest"]:
+                time["rest"], extras = extras[0][1], extras[1:]
+            return Line(number, raw, text, "time", {**time, "cells": extras})
+    time = parse_time(text) or _tbc(text)
     if time:
         return Line(number, raw, text, "time", time)
     part = PART_RE.match(folded)
@@ -144,6 +96,11 @@ def classify(number: int, raw: str) -> Line:
         return Line(number, raw, text, "part", {"part": PART_OF_DAY[part[1]], "rest": rest})
     bullet = _BULLET_RE.match(text)
     body = bullet["rest"] if bullet else text
+    if bullet and not bullet["glyph"][0].isdigit():
+        # A Word list of times: "· 09:00-10:30h Report of the groups", "· TBC Visit".
+        time = parse_time(body) or _tbc(body)
+        if time and (time["end"] or time["rest"]):
+            return Line(number, raw, text, "time", time)
     folded_body = fold(body)
     for kind, pattern in (("venue", VENUE_RE), ("note", NOTE_RE)):
         match = pattern.match(folded_body)
@@ -151,19 +108,17 @@ def classify(number: int, raw: str) -> Line:
             return Line(number, raw, text, kind, {"value": _tail(body, match["value"])})
     match = LEAD_RE.match(folded_body)
     if match:
+        label = match["label"] or match["bare_label"]
         value = match["value"] if match["value"] is not None else match["bare"]
-        return Line(
-            number,
-            raw,
-            text,
-            "lead",
-            {"leads": split_leads(_tail(body.rstrip("] "), value.rstrip("] ")))},
-        )
+        value = _tail(body.rstrip("]) "), value.rstrip("]) "))
+        return Line(number, raw, text, "lead", {"leads": lead_names(label, value)})
     if ACCESS_LINE_RE.match(folded_body):
-        return Line(number, raw, text, "access")
+        return Line(number, raw, text, "access", {"heads": False})
+    if CLOSED_LINE_RE.match(folded_body):  # "Closed session: heads of delegation only"
+        return Line(number, raw, text, "access", {"heads": bool(HEADS_RE.search(folded_body))})
     if bullet:
         deep = bullet["glyph"] in _DEEP_GLYPHS
-        return Line(number, raw, text, "bullet", {"title": body, "deep": deep})
+        return Line(number, raw, text, "bullet", {"title": body, "deep": deep, "cells": cells})
     match = PARALLEL_RE.match(folded)
     if match:
         return Line(number, raw, text, "parallel", {"rest": _tail(text, match["rest"])})
@@ -172,7 +127,24 @@ def classify(number: int, raw: str) -> Line:
         return Line(number, raw, text, "theme", {"value": _tail(text, match["value"])})
     if STATUS_RE.match(folded):
         return Line(number, raw, text, "status")
-    return Line(number, raw, text, "text")
+    if ANNEX_RE.match(folded):
+        return Line(number, raw, text, "annex")
+    return Line(number, raw, text, "text", {"cells": cells})
+
+
+def is_time_cell(text: str) -> bool:
+    """A table cell holding a time, or "TBC" / "Por confirmar" in its place."""
+    return bool(parse_time(text) or _tbc(text, tail=False))
+
+
+def _tbc(text: str, tail: bool = True) -> dict[str, Any] | None:
+    """ "TBC Press conference", "Por confirmar": a session whose time is not known yet."""
+    match = TBC_TIME_RE.match(fold(text))
+    if match is None or (match["rest"] and not tail):
+        return None
+    rest = _tail(text, match["rest"] or "")
+    tbc = text[: len(text) - len(rest)].strip(" :|-\u2013\u2014") if rest else text
+    return {"start": None, "end": None, "rest": rest, "ambiguous": False, "tbc": tbc}
 
 
 def _tail(original: str, folded_tail: str) -> str:

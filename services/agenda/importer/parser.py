@@ -10,24 +10,43 @@ Who owns a source line (the "nothing is lost" rule):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from .drafts import Draft
+from .days import DayMixin
+from .drafts import Draft, add_notes, restrict
 from .handlers import ContentMixin
-from .lexicon import fold
-from .lines import Line, classify
+from .lexicon import ACCESS_START_RE, CLOSED_LINE_RE, HEADS_RE, fold
+from .lines import Line, artefact_message, classify
+from .rows import RowMixin
 from .text import recase, slugify
 
 _SIGNIFICANT_SKIP = frozenset({"blank", "artefact", "venue", "note"})
 
 
-class BodyParser(ContentMixin):
-    def __init__(self, lines: list[Line], start: int, year: int, known_meetings: list[str]) -> None:
+class BodyParser(DayMixin, RowMixin, ContentMixin):
+    def __init__(
+        self,
+        lines: list[Line],
+        start: int,
+        year: int,
+        known_meetings: list[str],
+        month: int | None = None,
+        first_date: date | None = None,
+    ) -> None:
         self.lines = lines
         self.start = start
         self.rooms: dict[str, None] = {}  # an ordered set: rooms in order of first appearance
         self.year = year
+        self.month = month  # the header's first month, for a first day heading without one
+        self.first_date = first_date  # the header's first day, for "Day 2" without a date
+        self.day_number: int | None = None  # N of the latest "Day N" heading
+        self.footnote_marks: frozenset[str] = frozenset()  # set by footnotes.py
+        self.footnotes: list[Line] = []
+        self.annex = False  # an "ANNEX" heading ends the agenda: the rest is reported
+        self.day_start: str | None = None  # the latest start on this day, to read "2.00" as 14:00
+        self.columns: list[str] | None = None  # roles of a Word table's columns (rows.py)
+        self.tabular = False  # a table row was seen: tabs separate cells from here on
         self.meetings = {fold(name): name for name in known_meetings}
         self.drafts: list[Draft] = []
         self.event_lines: list[int] = []
@@ -64,49 +83,68 @@ class BodyParser(ContentMixin):
                 if self.current:
                     self.current.parent = None
             elif line.kind == "artefact":
-                self.warn(line, "Word artefact only; ignored")
+                self.warn(line, artefact_message(line))
+            elif self.annex:
+                self.warn(line, "after the agenda (annex); not imported")
             elif line.kind == "day":
                 self.on_day(line)
             elif self.day is None:
                 self.warn(line, "not under a valid day heading; ignored")
             else:
+                line, cells = self.main_cell(line)
                 getattr(self, "on_" + line.kind, self.on_text)(line, index)
+                self.take_cells(line, self.current, cells)
         self.finish()
+        self.settle_footnotes()
         for note, _ in self.pending_notes:
             self.warnings.append({"line": 0, "text": note, "message": "note applies to no session"})
 
     # -- structure -------------------------------------------------------------------
-
-    def on_day(self, line: Line) -> None:
-        self.finish()
-        self._drop_pending_notes()
-        self._reset_day()
-        self.event_lines.append(line.number)
-        data = line.data
-        year = data["year"] or self.year
-        try:
-            day = date(year, data["month"], data["day"])
-            # An agenda running from December into January crosses a year.
-            if not data["year"] and self.last_day and (self.last_day - day) > timedelta(days=180):
-                day = date(year + 1, data["month"], data["day"])
-        except ValueError:
-            self.day = None
-            self.warn(line, "day heading names a date that does not exist")
-            return
-        if data["weekday"] is not None and data["weekday"] != day.weekday():
-            self.warn(line, f"weekday does not match {day.isoformat()}; the date was kept")
-        self.day = self.last_day = day
-        self.year = day.year
 
     def on_end(self, line: Line, index: int) -> None:
         self.finish()
         self._reset_day()
         self.event_lines.append(line.number)
 
+    def on_annex(self, line: Line, index: int) -> None:
+        previous = self.lines[index - 1].kind if index else "blank"
+        if previous != "blank" and not line.text.isupper():
+            self.on_text(line, index)  # "Annex 2 – Draft declaration" inside a session
+            return
+        self.finish()
+        self.annex = True
+        self.warn(line, "after the agenda (annex); not imported")
+
+    def on_footnote(self, line: Line, index: int) -> None:
+        self.footnotes.append(line)  # settled at the end: its sessions may come later
+
+    def settle_footnotes(self) -> None:
+        """A footnote is a note of every session whose title carries its mark."""
+        for line in self.footnotes:
+            mark, text = line.data["mark"], line.data["text"]
+            owners = [draft for draft in self.drafts if mark in draft.marks]
+            folded = fold(text)
+            for draft in owners:
+                draft.notes.append(text)
+                if ACCESS_START_RE.match(folded):
+                    restrict(draft)
+                elif CLOSED_LINE_RE.match(folded.rstrip(".")):
+                    restrict(draft, heads=bool(HEADS_RE.search(folded)))
+            self.shared.append((line.number, owners))
+
     def on_time(self, line: Line, index: int) -> None:
         self.finish()
+        part = self.part[0] if self.part else None
         self.part = self.parallel = None
-        draft = self.new_draft(start=line.data["start"], end=line.data["end"])
+        if line.data.get("tbc"):
+            draft = self.new_draft()
+            # "TBC Press conference": no time yet; it keeps its place in the day's order.
+            draft.part = part or ("afternoon" if (self.day_start or "") >= "12:00" else "morning")
+            add_notes(draft, [line.data["tbc"]])
+            if self.day_start:
+                draft.position = int(self.day_start[:2]) * 60 + int(self.day_start[3:]) + 1
+        else:
+            draft = self.new_draft(*self.clock(line.data))
         draft.lines.append(line.number)
         rest = line.data["rest"]
         if rest:
@@ -115,6 +153,7 @@ class BodyParser(ContentMixin):
                 self.start_parallel(inline, draft)
             else:
                 self.set_title(draft, rest)
+        self.take_cells(line, self.current, line.data.get("cells", []))
 
     def on_part(self, line: Line, index: int) -> None:
         self.finish()
@@ -140,7 +179,8 @@ class BodyParser(ContentMixin):
             for number in timed.lines:
                 self.shared.append((number, owners))
             self.current = None
-        self.shared.append((line.number, owners))
+        if timed is None or line.number not in timed.lines:  # "14:00 Parallel meetings"
+            self.shared.append((line.number, owners))
         name = line.data["rest"].strip()
         slot_key = (slot["start"] or "").replace(":", "") or (slot["part"] or "").replace("_", "-")
         assert self.day is not None
@@ -167,4 +207,5 @@ class BodyParser(ContentMixin):
         self.part = self.parallel = None
         self.default_room = None
         self.pending_room = []
+        self.day_start = None  # a second meeting on the same day may start earlier
         self.event_lines.append(line.number)

@@ -104,3 +104,40 @@ def test_importing_replaces_the_draft_but_not_the_published_agenda(agenda, meeti
     assert [s["id"] for d in published["days"] for s in d["sessions"]] == ["old"]
     # The organiser's own meeting description survives the import.
     assert agenda.get(f"{API}/{meeting_id}").json()["title"] == "Test meeting"
+
+
+GENRE = ["rcm-2019-guatemala-en.txt", "crm-2019-honduras-es.txt", "seminar-2018-table-crlf.txt",
+         "rcm-2017-bilingual-odd.txt", "rcm-2018-quito-vm-en.txt",
+         "crm-2018-panama-viceministerial-es.txt", "taller-2019-costa-rica-es.docx",
+         "network-2019-belize-en.docx"]
+
+
+@pytest.mark.parametrize("name", GENRE)
+def test_agendas_of_the_genre_import_over_http_like_the_parser_reads_them(
+        agenda, meeting_id, make_token, name):
+    """The customer's other agendas (importer/test_genre.py) through the real endpoint."""
+    from services.agenda.importer import docx_to_text, parse_agenda
+    from services.agenda.tests.importer.helpers import FIXTURES
+
+    body = (FIXTURES / name).read_bytes()  # CRLF, tabs and non-breaking spaces as stored
+    org = make_token(meeting_id)
+    if name.endswith(".docx"):  # uploaded as a browser form sends a Word file
+        resp = agenda.post(f"{API}/{meeting_id}/import", org,
+                           files={"document": (name, body, DOCX)})
+        text = docx_to_text(body)
+    else:
+        resp = _import(agenda, org, meeting_id, body)
+        text = body.decode("utf-8")
+    assert resp.status_code == 200, resp.text
+    report, parsed = resp.json(), parse_agenda(text)
+    assert report["warnings"] == parsed["warnings"]
+    assert report["days"] == sorted({s["day"] for s in parsed["sessions"]})
+    sessions = {s["id"]: s for s in draft(agenda, org, meeting_id)}
+    assert sorted(sessions) == sorted(s["key"] for s in parsed["sessions"])
+    for expected in parsed["sessions"]:
+        stored = sessions[expected["key"]]
+        for field in ("day", "start", "end", "part_of_day", "title", "kind", "leads", "access",
+                      "accreditation", "notes", "parallel_group"):
+            assert stored[field] == expected[field], (expected["key"], field)
+        room = next((r for r in report["rooms"] if r["name"] == expected["room"]), None)
+        assert stored["room"] == (room["id"] if room else None)

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, render_template, request
 
 from services.agenda import operations as ops
-from services.agenda import pagedata
+from services.agenda import pagedata, publishing
 from shared import pages
 from shared.auth import public
 from shared.errors import Problem
@@ -31,7 +31,7 @@ def agenda(event: str):
     r = get_redis()
     meeting = ops.get_event(r, event)
     try:
-        version = ops.get_version(r, event)
+        version = publishing.get_version(r, event)
     except Problem:
         return render_template("agenda.html", event=meeting, version=None), 200
     since = _since(version["version"])
@@ -54,7 +54,7 @@ def organise(event: str):
     r = get_redis()
     meeting = ops.get_event(r, event)
     return render_template("organise.html", event=meeting,
-                           versions=list(reversed(ops.list_versions(r, event))))
+                           versions=list(reversed(publishing.list_versions(r, event))))
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
-from services.agenda import exports
+from services.agenda import exports, fastpath, publishing
 from services.agenda import operations as ops
 from services.agenda.schemas import AgendaQuerySchema, PublishSchema
 from shared.auth import public, roles
@@ -24,7 +24,7 @@ class Publish(MethodView):
     @blp.response(201)
     def post(self, data, event):
         """Publish the draft as the next version, with a note and a changelog."""
-        version = ops.publish(get_redis(), event, data["note"])
+        version = publishing.publish(get_redis(), event, data["note"])
         return {k: version[k] for k in ("version", "note", "published_at", "changes")}
 
 
@@ -35,7 +35,7 @@ class Versions(MethodView):
     def get(self, event):
         """List published versions with their changelogs."""
         ops.get_event(get_redis(), event)
-        return ops.list_versions(get_redis(), event)
+        return publishing.list_versions(get_redis(), event)
 
 
 @blp.route("/events/<event>/versions/<int:number>")
@@ -44,7 +44,7 @@ class Version(MethodView):
     @blp.response(200)
     def get(self, event, number):
         """Read one published version and its changelog."""
-        return ops.get_version(get_redis(), event, number)
+        return publishing.get_version(get_redis(), event, number)
 
 
 def serve(event: str, fmt: str, filters: tuple = ()) -> Response:
@@ -52,9 +52,12 @@ def serve(event: str, fmt: str, filters: tuple = ()) -> Response:
     r = get_redis()
     stamp = exports.stamp(r, event)
     tag = exports.etag(stamp, fmt, filters)
-    headers = {"Cache-Control": "no-cache"}
+    headers = {"Cache-Control": fastpath.CACHE_CONTROL}
     if request.if_none_match.contains_weak(tag[1:-1]):
-        return Response(status=304, headers={"ETag": tag, **headers})
+        # The format's type, not Response's default text/html: a 304 is not a page, and
+        # must carry the same headers as one answered by the fast path (fastpath.py).
+        return Response(status=304, mimetype=exports.RENDERERS[fmt][1],
+                        headers={"ETag": tag, **headers})
     out = exports.render(r, event, stamp, fmt, filters)
     return Response(out.body, mimetype=out.mimetype, headers={"ETag": out.etag, **headers})
 

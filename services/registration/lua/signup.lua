@@ -1,33 +1,38 @@
 -- Sign a delegate up for a session: check and write in one atomic step, or write nothing.
 -- KEYS[1]: bus stream. ARGV: P, delegate_id, session_id, event_id, request_id, at
+-- The hottest script of a meeting (everybody signs up at once when sign-ups open): it reads
+-- only the fields it needs (HMGET, not HGETALL) and the delegate's sessions once.
 local stream = KEYS[1]
 local P, did, sid, event_id, rid, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local delegate = P .. 'delegate:' .. did
-if redis.call('EXISTS', delegate) == 0 then return {'error', 'not_registered'} end
-local s = hgetall(P .. 'session:' .. sid)
-if not s['status'] then return {'error', 'unknown_session'} end
-if s['status'] == 'cancelled' then return {'error', 'session_cancelled'} end
+if redis.call('EXISTS', P .. 'delegate:' .. did) == 0 then return {'error', 'not_registered'} end
+local s = redis.call('HMGET', P .. 'session:' .. sid, 'status', 'access', 'accreditation',
+                     'starts', 'ends', 'capacity')
+local status = s[1]
+if not status then return {'error', 'unknown_session'} end
+if status == 'cancelled' then return {'error', 'session_cancelled'} end
 if redis.call('HGET', P .. 'settings', 'signups') == 'closed' then
   return {'error', 'registration_closed'}
 end
 local mine = P .. 'mine:' .. did
-local current = redis.call('HGET', mine, sid)
-if current then
-  local rank = redis.call('ZRANK', P .. 'waitlist:' .. sid, did)
-  return {'ok', current, rank and (rank + 1) or 0, 'existing'}
+local held = redis.call('HGETALL', mine)  -- session, state, session, state, ...
+for i = 1, #held, 2 do
+  if held[i] == sid then
+    local rank = redis.call('ZRANK', P .. 'waitlist:' .. sid, did)
+    return {'ok', held[i + 1], rank and (rank + 1) or 0, 'existing'}
+  end
 end
-if s['access'] == 'accredited' and not covered(P, did, s['accreditation']) then
+if s[2] == 'accredited' and not covered(P, did, s[3]) then
   return {'error', 'not_accredited'}
 end
-local starts, ends = tonumber(s['starts']), tonumber(s['ends'])
-local others = redis.call('HKEYS', mine)
-for _, osid in ipairs(others) do
+local starts, ends = tonumber(s[4]), tonumber(s[5])
+for i = 1, #held, 2 do
+  local osid = held[i]
   local o = redis.call('HMGET', P .. 'session:' .. osid, 'starts', 'ends', 'title', 'status')
   if o[4] ~= 'cancelled' and tonumber(o[1]) < ends and starts < tonumber(o[2]) then
     return {'error', 'conflict', osid, o[3]}
   end
 end
-local cap = tonumber(s['capacity'] or '-1') or -1
+local cap = tonumber(s[6] or '-1') or -1
 local seq = redis.call('INCR', P .. 'seq')
 local state, position = 'confirmed', 0
 if cap < 0 or redis.call('ZCARD', P .. 'confirmed:' .. sid) < cap then

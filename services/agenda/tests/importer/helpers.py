@@ -11,7 +11,8 @@ SEED = FIXTURES / "rcm-2017-agenda.txt"  # byte-for-byte copy of /work/shared/da
 
 
 def read(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    """A fixture exactly as stored: CRLF line ends and non-breaking spaces included."""
+    return (FIXTURES / name).read_bytes().decode("utf-8")
 
 
 def seed_text() -> str:

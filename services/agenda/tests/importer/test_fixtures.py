@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from services.agenda.importer import parse_agenda
+from services.agenda.importer import docx_to_text, parse_agenda
 
-from .helpers import assert_nothing_lost, by_key, read, seed_text
+from .helpers import FIXTURES, assert_nothing_lost, by_key, read, seed_text
+
+
+def docx_text(name: str) -> str:
+    return docx_to_text((FIXTURES / name).read_bytes())
+
 
 ALL = {
     "seed": seed_text,
     "es": lambda: read("agenda-es.txt"),
     "en": lambda: read("agenda-en-variant.txt"),
+    # Agendas written as a customer would try them (see test_genre.py).
+    "guatemala-en": lambda: read("rcm-2019-guatemala-en.txt"),
+    "honduras-es": lambda: read("crm-2019-honduras-es.txt"),
+    "table-crlf": lambda: read("seminar-2018-table-crlf.txt"),
+    "bilingual-odd": lambda: read("rcm-2017-bilingual-odd.txt"),
+    # A second customer's agendas (see test_round2.py); the .docx ones as Word uploads read.
+    "quito-vm-en": lambda: read("rcm-2018-quito-vm-en.txt"),
+    "panama-vm-es": lambda: read("crm-2018-panama-viceministerial-es.txt"),
+    "taller-docx-es": lambda: docx_text("taller-2019-costa-rica-es.docx"),
+    "network-docx-en": lambda: docx_text("network-2019-belize-en.docx"),
 }
 
 
