@@ -37,7 +37,7 @@ class PublishedReads:
     def __init__(self, app) -> None:
         self.flask = app
         self.inner = app.wsgi_app
-        self.client = app.extensions["redis"]
+        self.stamps = stamps.memory(app.extensions["redis"])
         self.access_log = bool(app.config.get("ACCESS_LOG"))
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -48,7 +48,7 @@ class PublishedReads:
             return self.inner(environ, start_response)
         started = time.perf_counter()
         eid, fmt = match.group(1), FORMATS[match.group(2)]
-        stamp = stamps.memory(self.client).known(eid)
+        stamp = self.stamps.known(eid)
         if stamp is None:
             return self.inner(environ, start_response)
         tag = exports.etag(stamp, fmt)
