@@ -22,7 +22,7 @@ from shared.auth import public, roles
 from shared.errors import Problem
 from shared.ratelimit import limit
 from shared.store import get_redis
-from shared.web import api_blueprint
+from shared.web import api_blueprint, json_body
 
 blp = api_blueprint("delegates", __name__, "Delegates and their sessions.")
 _SIGNUP = SignupSchema()
@@ -99,7 +99,7 @@ class Signups(MethodView):
         return ops.my_sessions(get_redis(), event, delegate_id)
 
     @roles("organiser", "delegate")
-    @blp.arguments(_SIGNUP)  # one instance: webargs would build a schema per request
+    @json_body(blp, _SIGNUP)
     @blp.response(201, SignupResultSchema)
     def post(self, data, event, delegate_id):
         """Sign up for a session: a seat, or the waitlist when it is full."""
