@@ -81,9 +81,10 @@ def _claim(r: redis.Redis, key: str, fingerprint: str) -> Response | None:
 
 def _before(service: str):
     def before() -> Response | None:
-        if request.method not in _WRITES or request.url_rule is None:
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if req.method not in _WRITES or req.url_rule is None:
             return None
-        raw_key = request.headers.get(HEADER)
+        raw_key = req.environ.get("HTTP_IDEMPOTENCY_KEY")  # the header, read in one call
         if raw_key is None:
             return None
         if not 1 <= len(raw_key) <= 255 or not raw_key.isascii() or not raw_key.isprintable():

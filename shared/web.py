@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import http
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -82,7 +82,7 @@ def _check_body(app: Flask, req: Request) -> None:
     if req.method not in _BODY_METHODS or req.url_rule is None:
         return
     length = req.content_length or 0
-    has_body = length > 0 or "chunked" in req.headers.get("Transfer-Encoding", "").lower()
+    has_body = length > 0 or "chunked" in req.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     if not has_body:
         return
     mimetype = req.mimetype or ""
@@ -111,14 +111,17 @@ def request_id(incoming: str) -> str:
     e-mails), else a new one."""
     if 0 < len(incoming) <= 64 and incoming.isascii() and incoming.replace("-", "").isalnum():
         return incoming
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # the form of a UUID's hex, without building a UUID
 
 
 def _start_request(req: Request) -> None:
-    rid = request_id(req.headers.get("X-Request-Id", ""))
-    g.request_id = rid
-    g.started = time.perf_counter()
-    g.request_id_token = logs.request_id_var.set(rid)
+    # Headers are read from the WSGI environ, as werkzeug's Headers.get would, minus its
+    # key-mangling calls; ``g`` is looked up once for its three attributes.
+    rid = request_id(req.environ.get("HTTP_X_REQUEST_ID", ""))
+    store = g._get_current_object()  # type: ignore[attr-defined]
+    store.request_id = rid
+    store.started = time.perf_counter()
+    store.request_id_token = logs.request_id_var.set(rid)
 
 
 def _before_request() -> None:
@@ -135,12 +138,13 @@ def _before_request() -> None:
 
 
 def _finish_request(response: Response) -> Response:
-    rid = g.get("request_id")
+    store = g._get_current_object()  # type: ignore[attr-defined]
+    rid = store.get("request_id")
     if rid:
         response.headers["X-Request-Id"] = rid
     if _app().config.get("ACCESS_LOG"):
         log_access(request.method, request.path, response.status_code,
-                   g.get("started", time.perf_counter()))
+                   store.get("started", time.perf_counter()))
     return response
 
 

@@ -91,7 +91,7 @@ def assets(filename: str) -> Response:
 
 def _html_errors(response: Response) -> Response:
     """A person who opened a page gets an error page, not a JSON problem document."""
-    if response.mimetype != "application/problem+json" or request.path.startswith(
+    if request.path.startswith(
             ("/api/", "/assets/", "/health", "/ready", "/openapi", "/docs")):
         return response
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
@@ -105,8 +105,12 @@ def _html_errors(response: Response) -> Response:
 
 
 def _headers(response: Response) -> Response:
-    response = _html_errors(response)
-    if response.mimetype == "text/html":
+    # After every request of every service: the content type is parsed once for both checks.
+    mimetype = response.mimetype
+    if mimetype == "application/problem+json":
+        response = _html_errors(response)
+        mimetype = response.mimetype
+    if mimetype == "text/html":
         policy = DOCS_CSP if request.path.rstrip("/") == "/docs" else CSP
         response.headers.setdefault("Content-Security-Policy", policy)
         # Delegate pages carry a personal token in their URL: never send it elsewhere.
