@@ -43,3 +43,21 @@ def test_scripts_lost_by_redis_are_loaded_again(r, meeting_id):
     # The claims were taken: a second worker is held off.
     assert claims.claim(r, records.place(meeting_id, nid), ["ana", "ben"], "other-1",
                         60) == ["held", "held"]
+
+
+def test_a_one_recipient_notice_is_claimed_read_and_restamped_in_its_one_field(r, meeting_id):
+    """A registration-like notice: its payload comes with the claim, survives the sweep's
+    re-stamp as it was (empty lists, accents), and a second worker is held off."""
+    eid, nid = meeting_id, "acc-1-0"
+    directory.upsert(r, eid, {"id": "ana", "name": "Ana Peña", "email": "ana@example.org",
+                              "language": "es"})
+    content = {"scopes": [], "reason": "Pasaporte vencido", "still_accredited": False}
+    planner.store_notice(r, eid, nid, "accreditation_rejected", {"p": content}, {"ana": "p"})
+    where = records.place(eid, nid)
+    assert where.solo
+    assert claims.restamp(r, where, ["ana"], "2030-01-01T00:00:00.000Z") == ["ana"]
+    chunk = chunks.fetch(r, eid, nid, ["ana"], "me-1", 60, with_notice=True)
+    assert chunk.verdicts == ["1"] and chunk.people[0]["name"] == "Ana Peña"
+    assert chunk.pkeys == ["p"] and chunk.payloads == {"p": content}
+    assert records.notice(nid, chunk.notice)["kind"] == "accreditation_rejected"
+    assert claims.claim(r, where, ["ana"], "other-1", 60) == ["held"]
