@@ -48,9 +48,10 @@ def _summarise(event: str, notice: dict, statuses: dict[str, dict],
 
 def listing(r, event: str) -> list[dict]:
     """Every notice, oldest first: the bulk ones from their own keys, the one-recipient ones
-    from the meeting's ``solo`` hash (read in one go)."""
+    from the meeting's ``solo`` hash, a thousand a round trip (HSCAN may repeat one)."""
     out = [_summary(r, event, nid, False) for nid in r.zrange(keys.notices(event), 0, -1)]
-    for nid, raw in r.hscan_iter(keys.solo(event), count=1000):
+    solo = dict(r.hscan_iter(keys.solo(event), count=1000))
+    for nid, raw in solo.items():
         rec = json.loads(raw)
         out.append(_summarise(event, records.notice(nid, raw),
                               {rec["to"]: records.delivery(rec)}, False))
