@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 from podium import redisserver
-from services.notify import changes, directory, keys, render
+from services.notify import changes, directory, keys, records, render
 from shared import bus
 from shared.store import connect
 
@@ -78,9 +78,9 @@ def _meeting(r, eid: str, n: int) -> dict:
     with r.pipeline(transaction=False) as pipe:
         for i in range(n):
             did = f"d{i:05d}"
-            pipe.hset(keys.recipient(eid, did), mapping={
-                "name": f"Delegate {i}", "email": f"{did}@bench.example",
-                "language": "es" if i % 3 == 0 else "en"})
+            pipe.hset(keys.directory(eid), did, records.dumps(
+                [f"Delegate {i}", f"{did}@bench.example", "es" if i % 3 == 0 else "en", "",
+                 ""]))
             pipe.hset(keys.participants(eid, "s1"), did, "confirmed")
         pipe.execute()
     return _version(event, before, 1)
@@ -210,7 +210,7 @@ def main(quick: bool = False, profile: str | None = None) -> list[dict]:
         # The floor sends the very message Podium sends the first delegate (with its calendar).
         payloads, targets = next(changes.plan(r, eid, published))
         did, pkey = next(iter(targets.items()))
-        person = {"id": did, **r.hgetall(keys.recipient(eid, did))}
+        person = {"id": did, **directory.people(r, eid, [did])[0]}
         sample = render.build({"id": "chg-v2", "kind": "change", "version": 2, "note": "",
                                "event": published["event"]}, person, payloads[pkey],
                               event_id=eid, sender=SENDER, meeting_title="Bench meeting")[0]

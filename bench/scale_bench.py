@@ -26,7 +26,10 @@ from shared.keys import bus_stream, meeting
 
 MiB = 2**20
 OWNERS = {"reg": "registration's state", "notify": "notify's directory and e-mail records",
-          "gate": "door state", "bus": "bus stream", "agenda": "agenda"}
+          "gate": "door state", "bus": "bus stream", "agenda": "agenda",
+          # notify's share, by key (see services/notify/records.py and directory.py)
+          "notify:directory": "notify's directory", "notify:solo":
+          "notify's one-recipient notices (the registration e-mail)"}
 
 
 def _register(r, event: str, start: int, stop: int) -> list[str]:
@@ -58,7 +61,8 @@ def _settled(r, event: str, timeout: float = 900.0) -> int:
 
 
 def _breakdown(r, event: str, n: int) -> dict[str, float]:
-    """MEMORY USAGE of the meeting's keys per delegate, by owner (reg, notify, gate, bus)."""
+    """MEMORY USAGE of the meeting's keys per delegate, by owner (reg, notify, gate, bus),
+    and notify's by key kind (``notify:directory``, ``notify:solo``, ...)."""
     totals: dict[str, int] = {}
     names = list(r.scan_iter(match=meeting(event, "*"), count=5000))
     for start in range(0, len(names), 5000):
@@ -68,8 +72,12 @@ def _breakdown(r, event: str, n: int) -> dict[str, float]:
                 pipe.memory_usage(name, samples=0)
             sizes = pipe.execute()
         for name, size in zip(chunk, sizes, strict=True):
-            owner = name.split(":", 3)[2]  # podium:{event}:<owner>:...
+            parts = name.split(":")  # podium:{event}:<owner>:<kind>:...
+            owner = parts[2]
             totals[owner] = totals.get(owner, 0) + (size or 0)
+            if owner == "notify" and len(parts) > 3:
+                kind = f"notify:{parts[3]}"
+                totals[kind] = totals.get(kind, 0) + (size or 0)
     return {owner: size / n for owner, size in sorted(totals.items())}
 
 
@@ -135,8 +143,9 @@ def main(quick: bool = False) -> list[dict]:
                 rows.append(row(f"Redis bytes per delegate at {at:,} delegates, settled",
                                 podium, floor, "bytes"))
                 for owner, size in parts.items():
-                    rows.append(row(f"  of which {OWNERS.get(owner, owner)} (MEMORY USAGE)",
-                                    size, None, "bytes"))
+                    indent = "    " if ":" in owner else "  "  # notify's keys under notify
+                    rows.append(row(f"{indent}of which {OWNERS.get(owner, owner)} "
+                                    "(MEMORY USAGE)", size, None, "bytes"))
                 rows += _growth(r, agenda.url, registration.url, sessions, sizes, quick, floors)
         finally:
             for proc in helpers.values():

@@ -6,7 +6,7 @@ import uuid
 
 import redis
 
-from services.notify import delivery, directory, keys, planner, render
+from services.notify import delivery, directory, planner, render
 from shared.errors import Problem
 
 
@@ -31,11 +31,10 @@ def _notice(data: dict, nid: str, by: str | None) -> dict:
 def preview(r: redis.Redis, eid: str, data: dict, sender: str, first: int) -> dict:
     """Who would receive it and what the first of them would read; nothing is stored."""
     ids = recipients(r, eid, data["audience"])
-    people = []
-    for did in ids[:first]:
-        person = r.hgetall(keys.recipient(eid, did))
-        people.append({"id": did, "name": person.get("name"), "email": person.get("email"),
-                       "language": person.get("language")})
+    people = [{"id": did, "name": person.get("name"), "email": person.get("email"),
+               "language": person.get("language")}
+              for did, person in zip(ids[:first], directory.people(r, eid, ids[:first]),
+                                     strict=True)]
     notice = _notice(data, "preview", None)
     sample = {**people[0], "id": ids[0]}
     title = delivery.meeting_title(r, eid, notice)

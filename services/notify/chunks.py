@@ -4,7 +4,8 @@ A worker's first e-mail used to wait for four round trips to Redis before it cou
 rendered (the notice, the claim, the recipients, then the payloads their keys name); on a
 busy machine each costs a millisecond or more. Here they are one pipeline: the claim (see
 ``claims``), each recipient's record, and a read-only script that gives each recipient's
-payload key together with the payloads not yet known to the task.
+payload key together with the payloads not yet known to the task. A one-recipient notice
+(see ``records``) is one field holding notice, payload and status: the claim and one read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import redis
 
-from services.notify import claims, keys
+from services.notify import claims, directory, keys, records
 from shared import store
 
 KNOWN = 64
@@ -71,6 +72,9 @@ def fetch(r: redis.Redis, eid: str, nid: str, ids: list[str], owner: str, ttl: i
     second round trip for the claimed ones. Scripts go as bare EVALSHA (a registered script
     on a pipeline costs a SCRIPT EXISTS round trip first); if Redis lost them (a restart),
     their answers are NoScriptErrors and they run again on their own, which loads them."""
+    where = records.place(eid, nid)
+    if where.solo:
+        return _fetch_solo(r, where, ids, owner, ttl)
     # Payloads the task already holds are not sent again; the list goes with every chunk, so
     # it is capped (a notice with very many payloads re-reads a few instead).
     known = list(known)[:KNOWN]
@@ -79,21 +83,40 @@ def fetch(r: redis.Redis, eid: str, nid: str, ids: list[str], owner: str, ttl: i
     with r.pipeline(transaction=False) as pipe:
         if with_notice:
             pipe.get(keys.notice(eid, nid))
-        claims.claim_on(pipe, r, eid, nid, ids, owner, ttl)
-        for did in ids:
-            pipe.hgetall(keys.recipient(eid, did))
+        claims.claim_on(pipe, r, where, ids, owner, ttl)
+        pipe.hmget(keys.directory(eid), ids)
         pipe.evalsha(store.script(r, VIEW).sha, len(view_keys), *view_keys, *view_args)
         replies = pipe.execute(raise_on_error=False)
     notice = replies.pop(0) if with_notice else None
-    verdicts, *people, view = replies
+    verdicts, people, view = replies
     if isinstance(verdicts, redis.exceptions.NoScriptError):
-        verdicts = claims.claim(r, eid, nid, ids, owner, ttl)
+        verdicts = claims.claim(r, where, ids, owner, ttl)
     if isinstance(view, redis.exceptions.NoScriptError):
         view = store.script(r, VIEW)(keys=view_keys, args=view_args)
-    for reply in (notice, verdicts, *people, view):
+    for reply in (notice, verdicts, people, view):
         if isinstance(reply, Exception):
             raise reply
     pkeys, extra = view[:len(ids)], view[len(ids):]
     payloads = {extra[i]: json.loads(extra[i + 1]) for i in range(0, len(extra), 2)
                 if extra[i + 1] is not None}
-    return Chunk(ids, verdicts, people, pkeys, payloads, notice)
+    return Chunk(ids, verdicts, [directory.person(raw) for raw in people], pkeys, payloads,
+                 notice)
+
+
+def _fetch_solo(r: redis.Redis, where: records.Place, ids: list[str], owner: str,
+                ttl: int) -> Chunk:
+    """The notice's one field (notice, payload, status), its claim and its recipient."""
+    with r.pipeline(transaction=False) as pipe:
+        pipe.hget(where.records, where.nid)
+        claims.claim_on(pipe, r, where, ids, owner, ttl)
+        pipe.hmget(keys.directory(where.eid), ids)
+        raw, verdicts, people = pipe.execute(raise_on_error=False)
+    if isinstance(verdicts, redis.exceptions.NoScriptError):
+        verdicts = claims.claim(r, where, ids, owner, ttl)
+    for reply in (raw, verdicts, people):
+        if isinstance(reply, Exception):
+            raise reply
+    content = records.payload(json.loads(raw)) if raw is not None else None
+    return Chunk(ids, verdicts, [directory.person(p) for p in people],
+                 ["p" if content is not None else None] * len(ids),
+                 {"p": content} if content is not None else {}, raw)

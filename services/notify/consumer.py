@@ -7,9 +7,10 @@ import json
 import redis
 from celery import Celery
 
-from services.notify import dispatch, keys, planner
+from services.notify import directory, dispatch, keys, planner
 from services.notify.dispatch import PING
 from shared import bus
+from shared.keys import meetings
 
 
 def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bus.Consumer:
@@ -26,6 +27,9 @@ def make_consumer(r: redis.Redis, celery: Celery, name: str | None = None) -> bu
         if msg.type == "agenda.published":  # after: the first e-mails need no copy of it
             r.set(keys.event(msg.event), json.dumps(msg.data["event"]))
 
+    # A directory kept in the layout before the meeting-wide hash is moved into it first.
+    for eid in r.smembers(meetings()):
+        directory.adopt_old(r, eid)
     # Send one no-op task now: the first send of a process connects, declares the queue and
     # imports half of Celery (tens of ms), which the first e-mail of a fan-out would wait for.
     celery.send_task(PING, args=(keys.warm_reply(),))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import redis
 
-from services.notify import chunks, claims, keys, render
+from services.notify import chunks, claims, keys, records, render
 from services.notify.mailer import (
     Mailer,
     MailerPool,
@@ -63,10 +63,23 @@ class _Job:
     retry_due: str | None
     payloads: dict = field(default_factory=dict)
 
+    @property
+    def where(self) -> records.Place:
+        return records.place(self.eid, self.notice["id"])
+
+    def value(self, record: dict) -> str:
+        """What to store for a recipient's new status (see ``records.value``)."""
+        return records.value(self.where, self.notice, record)
+
+
+def stored(r: redis.Redis, where: records.Place, did: str) -> dict:
+    """A recipient's record as stored (a one-recipient notice's: with the notice's fields)."""
+    raw = r.hget(where.records, where.field(did))
+    return json.loads(raw) if raw else {}
+
 
 def status_of(r: redis.Redis, eid: str, nid: str, did: str) -> dict:
-    raw = r.hget(keys.deliveries(eid, nid), did)
-    return json.loads(raw) if raw else {}
+    return records.delivery(stored(r, records.place(eid, nid), did))
 
 
 def meeting_title(r: redis.Redis, eid: str, notice: dict) -> str:
@@ -74,13 +87,6 @@ def meeting_title(r: redis.Redis, eid: str, notice: dict) -> str:
         return notice["event"]["title"]
     raw = r.get(keys.event(eid))
     return json.loads(raw).get("title", eid) if raw else eid
-
-
-def payloads(r: redis.Redis, eid: str, nid: str, pkeys) -> dict:
-    """The shared contents a notice holds for these payload keys."""
-    wanted = sorted({k for k in pkeys if k})
-    values = r.hmget(keys.payloads(eid, nid), wanted) if wanted else []
-    return {k: json.loads(v) for k, v in zip(wanted, values, strict=True) if v is not None}
 
 
 def deliver(r: redis.Redis, mailers: MailerPool, config: dict, eid: str, nid: str,
@@ -100,10 +106,10 @@ def _deliver(r: redis.Redis, mailers: MailerPool, mailer: Mailer, config: dict, 
     # The notice comes in the first chunk's round trip: the first e-mail waits for one.
     first = chunks.fetch(r, eid, nid, delegate_ids[:CHUNK], owner, ttl, with_notice=True)
     if first.notice is None:
-        claims.release(r, eid, nid, list(first.claimed), owner)
+        claims.release(r, records.place(eid, nid), list(first.claimed), owner)
         log.error("notice %s/%s vanished; nothing to send", eid, nid)
         return Outcome()
-    notice = json.loads(first.notice)
+    notice = records.notice(nid, first.notice)
     job = _Job(r, config, eid, notice, meeting_title(r, eid, notice), owner, retry_due)
     todo: queue.SimpleQueue[chunks.Chunk | list[str]] = queue.SimpleQueue()
     todo.put(first)
@@ -151,7 +157,7 @@ def _lane(job: _Job, mailers: MailerPool, todo: queue.SimpleQueue,
 
 
 def _chunk(job: _Job, mailer, chunk: chunks.Chunk, out: Outcome) -> None:
-    r, eid, nid = job.r, job.eid, job.notice["id"]
+    r, eid, nid, where = job.r, job.eid, job.notice["id"], job.where
     out.held += [did for did, v in zip(chunk.ids, chunk.verdicts, strict=True) if v == "held"]
     if "done" in chunk.verdicts:  # repeats recognised, not sent
         r.hincrby(keys.suppressed(eid), nid, chunk.verdicts.count("done"))
@@ -172,12 +178,12 @@ def _chunk(job: _Job, mailer, chunk: chunks.Chunk, out: Outcome) -> None:
             if record["status"] == "sent":
                 finished[did] = record
             else:  # a failure is written now, before its claim could lapse
-                r.hset(keys.deliveries(eid, nid), did, json.dumps(record))
+                r.hset(where.records, where.field(did), job.value(record))
     finally:  # also when interrupted: what was decided is written, the rest let go
         if finished:
-            r.hset(keys.deliveries(eid, nid), mapping={
-                did: json.dumps(rec) for did, rec in finished.items()})
-        claims.release(r, eid, nid, [d for d in claimed if d not in finished], job.owner)
+            r.hset(where.records, mapping={
+                where.field(did): job.value(rec) for did, rec in finished.items()})
+        claims.release(r, where, [d for d in claimed if d not in finished], job.owner)
 
 
 def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome):
@@ -185,10 +191,9 @@ def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome
     payload = job.payloads.get(pkey) if pkey else None
     if "email" not in person or payload is None:
         return _status("failed", attempts, "no e-mail address or content for this delegate")
-    mid = render.message_id(eid, nid, did)
 
     def may_send() -> bool:  # just before the dot: do we still hold this recipient?
-        return claims.still_ours(r, eid, nid, did, job.owner)
+        return claims.still_ours(r, job.where, did, job.owner)
 
     try:
         mailer.begin(job.config["MAIL_FROM"], person["email"])  # answered while we render
@@ -204,11 +209,11 @@ def _send_one(job: _Job, mailer, person: dict, pkey, attempts: int, out: Outcome
         # dropped the message. Sending again risks a repeat (same Message-ID), never a loss.
         out.retry.append(did)
         return {**_status("retrying", attempts, str(exc)), "due": job.retry_due}
-    record = _status("sent", attempts, reply, mid)
-    if not claims.commit(r, eid, nid, did, job.owner, record):
+    record = _status("sent", attempts, reply)
+    if not claims.commit(r, job.where, did, job.owner, job.value(record)):
         log.warning("%s/%s for %s was recorded by another worker meanwhile", eid, nid, did)
     out.sent += 1
-    return _status("sent", attempts, reply, mid)
+    return _status("sent", attempts, reply)
 
 
 def _bytes(job: _Job, person: dict, pkey: str, payload) -> bytes:
@@ -229,20 +234,19 @@ def _bytes(job: _Job, person: dict, pkey: str, payload) -> bytes:
     return msg.as_bytes()
 
 
-def _status(status: str, attempts: int, reply: str, mid: str | None = None) -> dict:
-    out = {"status": status, "attempts": attempts, "last_reply": reply, "at": bus.now_iso()}
-    if mid:
-        out["message_id"] = mid
-    return out
+def _status(status: str, attempts: int, reply: str) -> dict:
+    """A delivery record (the Message-ID is not stored: see ``records.shown``)."""
+    return {"status": status, "attempts": attempts, "last_reply": reply, "at": bus.now_iso()}
 
 
 def give_up(r: redis.Redis, eid: str, nid: str, delegate_ids: list[str]) -> None:
     """After the last retry: failed, and listed for organisers to retry by hand."""
+    where = records.place(eid, nid)
     for did in delegate_ids:
-        current = status_of(r, eid, nid, did)
+        current = stored(r, where, did)
         if current.get("status") in FINAL:
             continue
-        r.hset(keys.deliveries(eid, nid), did, json.dumps({
+        r.hset(where.records, where.field(did), records.value(where, current, {
             **_status("failed", current.get("attempts", 0), current.get("last_reply", "")),
             "dead_letter": True}))
         r.hset(keys.dead_letters(eid), f"{nid}:{did}", json.dumps(

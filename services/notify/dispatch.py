@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import redis
 from celery import Celery
 
-from services.notify import claims, keys
+from services.notify import claims, keys, records
 from shared import bus
 from shared.keys import meetings
 from shared.logs import request_id_var
@@ -47,8 +47,8 @@ def enqueue(celery: Celery, batch: int, eid: str, nid: str, delegate_ids: list[s
 
 def outstanding(r: redis.Redis, eid: str, nid: str) -> dict[str, dict]:
     """Recipients whose delivery is not final (queued or retrying), with their records."""
-    records = {did: json.loads(raw) for did, raw in r.hgetall(keys.deliveries(eid, nid)).items()}
-    return {did: rec for did, rec in sorted(records.items()) if rec.get("status") not in FINAL}
+    found = records.statuses(r, records.place(eid, nid))
+    return {did: rec for did, rec in sorted(found.items()) if rec.get("status") not in FINAL}
 
 
 def sweep_stale(r: redis.Redis, celery: Celery, config: dict) -> int:
@@ -69,7 +69,8 @@ def sweep_stale(r: redis.Redis, celery: Celery, config: dict) -> int:
             old = [did for did, rec in todo.items() if (rec.get("due") or rec.get("at") or "")
                    < cutoff_iso]
             for i in range(0, len(old), 500):
-                again = claims.restamp(r, eid, nid, old[i:i + 500], bus.now_iso())
+                again = claims.restamp(r, records.place(eid, nid), old[i:i + 500],
+                                       bus.now_iso())
                 _enqueue_as(r, celery, config["NOTIFY_BATCH"], eid, nid, again)
                 total += len(again)
     return total
@@ -78,8 +79,8 @@ def sweep_stale(r: redis.Redis, celery: Celery, config: dict) -> int:
 def _enqueue_as(r: redis.Redis, celery: Celery, batch: int, eid: str, nid: str,
                 ids: list[str]) -> None:
     """Queue under the request id of the notice's cause, so the logs still tie together."""
-    raw = r.get(keys.notice(eid, nid))
-    token = request_id_var.set(json.loads(raw).get("request_id") if raw else None)
+    found = records.read(r, eid, nid)
+    token = request_id_var.set(found[1].get("request_id") if found else None)
     try:
         enqueue(celery, batch, eid, nid, ids)
     finally:
@@ -93,11 +94,12 @@ def requeue_dead(r: redis.Redis, eid: str, nid: str) -> list[str]:
     ids = [k[len(prefix):] for k in dead]
     if not ids:
         return []
-    statuses = r.hmget(keys.deliveries(eid, nid), ids)
+    where = records.place(eid, nid)
+    statuses = r.hmget(where.records, [where.field(did) for did in ids])
     with r.pipeline(transaction=True) as pipe:
         for did, raw in zip(ids, statuses, strict=True):
             old = json.loads(raw) if raw else {}
-            pipe.hset(keys.deliveries(eid, nid), did, json.dumps({
+            pipe.hset(where.records, where.field(did), records.value(where, old, {
                 "status": "queued", "attempts": old.get("attempts", 0),
                 "last_reply": old.get("last_reply", ""), "at": bus.now_iso()}))
         pipe.hdel(keys.dead_letters(eid), *dead)

@@ -3,9 +3,10 @@
 from shared.keys import PREFIX, meeting
 
 
-def recipient(event_id: str, delegate_id: str) -> str:
-    """Hash: what notify knows of a delegate (name, e-mail, language), from the bus."""
-    return meeting(event_id, "notify", "recipient", delegate_id)
+def directory(event_id: str) -> str:
+    """Hash delegate -> compact record (name, e-mail, language, delegation, category), from
+    the bus: one field per delegate (see ``directory``)."""
+    return meeting(event_id, "notify", "directory")
 
 
 def participants(event_id: str, session_id: str) -> str:
@@ -14,12 +15,12 @@ def participants(event_id: str, session_id: str) -> str:
 
 
 def notice(event_id: str, notice_id: str) -> str:
-    """JSON notice: kind, subject, per-recipient content."""
+    """JSON notice of a bulk notice (broadcast, change): kind, subject, version..."""
     return meeting(event_id, "notify", "notice", notice_id)
 
 
 def notices(event_id: str) -> str:
-    """Sorted set of notice ids by creation time."""
+    """Sorted set of bulk notice ids by creation time (one-recipient notices: ``solo``)."""
     return meeting(event_id, "notify", "notices")
 
 
@@ -33,8 +34,15 @@ def sending(event_id: str, notice_id: str, delegate_id: str) -> str:
     return meeting(event_id, "notify", "sending", notice_id, delegate_id)
 
 
+def solo(event_id: str) -> str:
+    """Hash notice id -> one-recipient notice (registration, link, accreditation, sign-up):
+    notice, recipient, payload and delivery record in one JSON (see ``records``)."""
+    return meeting(event_id, "notify", "solo")
+
+
 def outbox(event_id: str, delegate_id: str) -> str:
-    """List of notice ids a delegate was sent."""
+    """List of notice ids a delegate was sent (all but their registration notice, which is
+    found by its id: most delegates need no list)."""
     return meeting(event_id, "notify", "outbox", delegate_id)
 
 
@@ -53,28 +61,13 @@ def suppressed(event_id: str) -> str:
     return meeting(event_id, "notify", "suppressed")
 
 
-def delegates(event_id: str) -> str:
-    """Set of every delegate id notify knows (the 'everybody' audience)."""
-    return meeting(event_id, "notify", "delegates")
-
-
-def delegation(event_id: str, name: str) -> str:
-    """Set of the delegate ids of one delegation."""
-    return meeting(event_id, "notify", "delegation", name)
-
-
-def category(event_id: str, name: str) -> str:
-    """Set of the delegate ids of one category (member_country, observer, ...)."""
-    return meeting(event_id, "notify", "category", name)
-
-
 def sessions(event_id: str) -> str:
     """Hash session -> JSON (title, times, room) from the last published agenda."""
     return meeting(event_id, "notify", "sessions")
 
 
 def targets(event_id: str, notice_id: str) -> str:
-    """Hash delegate -> key of the notice's payload meant for them (payloads are shared)."""
+    """Hash delegate -> key of a bulk notice's payload meant for them (payloads are shared)."""
     return meeting(event_id, "notify", "targets", notice_id)
 
 
@@ -96,3 +89,18 @@ def sweep_lock() -> str:
 def warm_reply() -> str:
     """Where the worker answers the consumer's start-up ping (expires in a minute)."""
     return f"{PREFIX}:notify:warm"
+
+
+# The directory's layout before ``directory`` (a hash per delegate and a set per audience):
+# read once, by ``directory.adopt_old``, then deleted.
+def old_recipient(event_id: str, delegate_id: str) -> str:
+    return meeting(event_id, "notify", "recipient", delegate_id)
+
+
+def old_delegates(event_id: str) -> str:
+    return meeting(event_id, "notify", "delegates")
+
+
+def old_audience(event_id: str, kind: str, name: str) -> str:
+    """kind: delegation or category."""
+    return meeting(event_id, "notify", kind, name)

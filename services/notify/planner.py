@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import redis
 
-from services.notify import changes, directory, keys
+from services.notify import changes, directory, keys, records
 from shared import bus
 from shared.logs import request_id_var
 
@@ -45,7 +45,7 @@ def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue, batch: int = 200) -
         directory.upsert(r, eid, data["delegate"])
     did = directory.delegate_id(data.get("delegate", ""))
     if kind == "registration.delegate.registered":
-        _one(r, eid, f"reg-{did}", "registration", did,
+        _one(r, eid, records.registration_id(did), "registration", did,
              {"access_link": data.get("access_link", "")}, enqueue)
     elif kind == "registration.access_link.sent":
         _one(r, eid, f"link-{msg.id}", "access_link", did,
@@ -114,15 +114,22 @@ def store_notice(r: redis.Redis, eid: str, notice_id: str, kind: str, payloads: 
     # into each e-mail's X-Podium-Request-Id header.
     doc = {"id": notice_id, "kind": kind, "created_at": bus.now_iso(),
            "request_id": request_id_var.get(), **(extra or {})}
-    queued = json.dumps({"status": "queued", "attempts": 0, "at": bus.now_iso()})
+    queued = {"status": "queued", "attempts": 0, "at": bus.now_iso()}
     with r.pipeline(transaction=True) as pipe:
-        pipe.set(keys.notice(eid, notice_id), json.dumps(doc, ensure_ascii=False), nx=True)
-        pipe.zadd(keys.notices(eid), {notice_id: time.time()}, nx=True)
+        if records.place(eid, notice_id).solo:  # one field of the meeting's ``solo`` hash
+            ((did, pkey),) = targets.items()
+            pipe.hsetnx(keys.solo(eid), notice_id,
+                        records.solo_record(doc, did, payloads[pkey], queued))
+        else:
+            pipe.set(keys.notice(eid, notice_id), json.dumps(doc, ensure_ascii=False),
+                     nx=True)
+            pipe.zadd(keys.notices(eid), {notice_id: time.time()}, nx=True)
+            for pkey, payload in payloads.items():
+                pipe.hsetnx(keys.payloads(eid, notice_id), pkey,
+                            json.dumps(payload, ensure_ascii=False))
+            pipe.hset(keys.targets(eid, notice_id), mapping=targets)
+            queued_raw = records.dumps(queued)
+            for did in targets:
+                pipe.hsetnx(keys.deliveries(eid, notice_id), did, queued_raw)
         pipe.sadd(keys.open_notices(eid), notice_id)
-        for pkey, payload in payloads.items():
-            pipe.hsetnx(keys.payloads(eid, notice_id), pkey,
-                        json.dumps(payload, ensure_ascii=False))
-        pipe.hset(keys.targets(eid, notice_id), mapping=targets)
-        for did in targets:
-            pipe.hsetnx(keys.deliveries(eid, notice_id), did, queued)
         pipe.execute()

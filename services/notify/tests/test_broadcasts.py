@@ -29,7 +29,7 @@ def crowd(suite, r, meeting_id, make_token, mailbox) -> dict[str, str]:
         people[name] = did
         if name in ("ana", "eva"):
             assert flows.sign_up(registration, eid, did, token, "opening").status_code == 201
-    wait_until(lambda: r.scard(keys.delegates(meeting_id)) == 4
+    wait_until(lambda: r.hlen(keys.directory(meeting_id)) == 4
                and r.hlen(keys.participants(meeting_id, "opening")) == 2)
     return people
 
@@ -123,7 +123,7 @@ def test_nothing_typed_by_a_user_adds_a_header(suite, r, meeting_id, make_token,
     factory writes it, to prove notify's own defence.)"""
     notify, org = suite["notify"], make_token(meeting_id)
     make_delegate(meeting_id, "eve", name="Eve\r\nBcc: evil@example.org", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(meeting_id)) == 1)
+    wait_until(lambda: r.hlen(keys.directory(meeting_id)) == 1)
     resp = notify.post(f"/api/v1/events/{meeting_id}/notices", org, json=_body(
         {"kind": "everybody"}, body="Hello\r\nBcc: evil@example.org\r\n\r\nX-Evil: 1"))
     assert resp.status_code == 202

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import wait_until, worker_args
-from services.notify import claims, keys, planner
+from services.notify import claims, keys, planner, records
 from services.notify.mailer import Mailer, Superseded
 from services.notify.tests.conftest import notice_settled
 
@@ -46,7 +46,7 @@ def test_worker_killed_mid_broadcast_delivers_all_500_once(
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     for i in range(500):
         make_delegate(eid, f"d{i:03d}", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 500, timeout=60)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 500, timeout=60)
     # Our own single-process worker (threads pool), so SIGKILL stops every sender at once;
     # the suite's worker is stopped meanwhile so it cannot take the tasks.
     notify_worker.stop()
@@ -79,7 +79,7 @@ def test_421_for_a_while_backs_off_then_sends(suite, r, meeting_id, make_token, 
                                               make_delegate):
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     delegate = make_delegate(eid, "ana", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 1)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 1)
     mailbox.outage = "421 Service not available, try later"
     nid = _broadcast(notify, org, eid, {"kind": "everybody"})
     seen = []
@@ -109,7 +109,7 @@ def test_550_is_one_attempt_recorded_as_failed(suite, r, meeting_id, make_token,
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     bad = make_delegate(eid, "bad", welcome=False)
     make_delegate(eid, "good", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 2)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 2)
     mailbox.replies[bad["email"].lower()] = "550 No such user here"
     nid = _broadcast(notify, org, eid, {"kind": "everybody"})
     status = notice_settled(notify, org, eid, nid, 2)
@@ -125,7 +125,7 @@ def test_dead_letters_after_the_last_retry_can_be_retried(suite, r, meeting_id, 
                                                          mailbox, make_delegate):
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     person = make_delegate(eid, "slow", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 1)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 1)
     mailbox.replies[person["email"].lower()] = "451 Mailbox busy"
     nid = _broadcast(notify, org, eid, {"kind": "everybody"})
     dead = wait_until(lambda: notify.get(f"/api/v1/events/{eid}/notices/dead-letters",
@@ -150,7 +150,7 @@ def test_a_worker_killed_while_another_lives_has_its_deliveries_taken_over(
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     for i in range(300):
         make_delegate(eid, f"d{i:03d}", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 300, timeout=60)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 300, timeout=60)
     notify_worker.stop()
     workers = [process_factory(f"notify-worker-{name}", *worker_args(name), "-P", "threads",
                                env={"NOTIFY_SWEEP_S": "1"}) for name in ("a", "b")]
@@ -202,19 +202,20 @@ def test_a_sender_whose_claim_was_taken_over_drops_the_message_before_its_dot(
               "SMTP_TIMEOUT": 10.0, "SMTP_USER": ""}
     eid, nid, did = meeting_id, "bc-takeover", "ana"
     planner.store_notice(r, eid, nid, "broadcast", {"p": {}}, {did: "p"})
-    assert claims.claim(r, eid, nid, [did], "a-1", 60) == ["1"]
-    assert claims.claim(r, eid, nid, [did], "b-1", 60) == ["held"]
+    where = records.place(eid, nid)
+    assert claims.claim(r, where, [did], "a-1", 60) == ["1"]
+    assert claims.claim(r, where, [did], "b-1", 60) == ["held"]
     r.set(keys.sending(eid, nid, did), "b-1")  # a's claim expired; b claimed
     mailer = Mailer(config)
     to = f"ana.{eid}@example.org"
     data = f"To: {to}\r\nSubject: a's copy\r\n\r\nHello\r\n".encode()
-    record = {"status": "sent", "attempts": 1, "last_reply": "handed over"}
+    record = records.dumps({"status": "sent", "attempts": 1, "last_reply": "handed over"})
     with pytest.raises(Superseded):
         mailer.send("noreply@podium.localhost", to, data,
-                    lambda: claims.commit(r, eid, nid, did, "a-1", record))
-    assert claims.commit(r, eid, nid, did, "b-1", record) is True
-    assert claims.claim(r, eid, nid, [did], "c-1", 60) == ["done"]
-    assert claims.commit(r, eid, nid, did, "a-1", record) is False, "final stays final"
+                    lambda: claims.commit(r, where, did, "a-1", record))
+    assert claims.commit(r, where, did, "b-1", record) is True
+    assert claims.claim(r, where, [did], "c-1", 60) == ["done"]
+    assert claims.commit(r, where, did, "a-1", record) is False, "final stays final"
     # The same mailer reconnects and goes on; a's dropped copy never arrived.
     other = f"ben.{eid}@example.org"
     mailer.send("noreply@podium.localhost", other,
@@ -232,7 +233,7 @@ def test_a_line_dropped_before_the_servers_answer_is_sent_again_not_lost(
     notify, org, eid = suite["notify"], make_token(meeting_id), meeting_id
     lost = make_delegate(eid, "lost", welcome=False)
     make_delegate(eid, "fine", welcome=False)
-    wait_until(lambda: r.scard(keys.delegates(eid)) == 2)
+    wait_until(lambda: r.hlen(keys.directory(eid)) == 2)
     mailbox.hang_up_after_data.add(lost["email"].lower())
     nid = _broadcast(notify, org, eid, {"kind": "everybody"})
     assert wait_until(lambda: _record(r, eid, nid, "fine").get("status") == "sent")

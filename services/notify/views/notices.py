@@ -8,7 +8,7 @@ import json
 from flask import current_app
 from flask.views import MethodView
 
-from services.notify import broadcasts, delivery, dispatch, keys, render
+from services.notify import broadcasts, delivery, directory, dispatch, keys, records, render
 from services.notify.schemas import BroadcastSchema, PreviewQuery
 from shared import auth
 from shared.auth import roles
@@ -19,26 +19,43 @@ from shared.web import api_blueprint
 blp = api_blueprint("notices", __name__, "Notices and their delivery.")
 
 
-def _notice(r, event: str, nid: str) -> dict:
-    raw = r.get(keys.notice(event, nid))
-    if raw is None:
+def _notice(r, event: str, nid: str) -> tuple[records.Place, dict]:
+    found = records.read(r, event, nid)
+    if found is None:
         raise Problem(404, "unknown_notice", f"No notice {nid!r}.")
-    return json.loads(raw)
+    return found
 
 
 def _summary(r, event: str, nid: str, with_recipients: bool) -> dict:
-    notice = _notice(r, event, nid)
-    statuses = {did: json.loads(v) for did, v in r.hgetall(keys.deliveries(event, nid)).items()}
+    where, notice = _notice(r, event, nid)
+    return _summarise(event, notice, records.statuses(r, where), with_recipients)
+
+
+def _summarise(event: str, notice: dict, statuses: dict[str, dict],
+               with_recipients: bool) -> dict:
     counts: dict[str, int] = {}
     for s in statuses.values():
         counts[s["status"]] = counts.get(s["status"], 0) + 1
-    out = {"id": nid, "kind": notice["kind"], "created_at": notice["created_at"],
+    out = {"id": notice["id"], "kind": notice["kind"], "created_at": notice["created_at"],
            "subject": notice.get("subject"), "version": notice.get("version"),
            "audience": notice.get("audience"), "recipients_count": len(statuses),
            "counts": counts}
     if with_recipients:
-        out["recipients"] = statuses
+        out["recipients"] = {did: records.shown(event, notice["id"], did, rec)
+                             for did, rec in statuses.items()}
     return out
+
+
+def listing(r, event: str) -> list[dict]:
+    """Every notice, oldest first: the bulk ones from their own keys, the one-recipient ones
+    from the meeting's ``solo`` hash, a thousand a round trip (HSCAN may repeat one)."""
+    out = [_summary(r, event, nid, False) for nid in r.zrange(keys.notices(event), 0, -1)]
+    solo = dict(r.hscan_iter(keys.solo(event), count=1000))
+    for nid, raw in solo.items():
+        rec = json.loads(raw)
+        out.append(_summarise(event, records.notice(nid, raw),
+                              {rec["to"]: records.delivery(rec)}, False))
+    return sorted(out, key=lambda n: n["created_at"])
 
 
 def _send(event: str, nid: str, ids: list[str]) -> None:
@@ -52,8 +69,7 @@ class Notices(MethodView):
     @blp.response(200)
     def get(self, event):
         """List notices with delivery counts."""
-        r = get_redis()
-        return [_summary(r, event, nid, False) for nid in r.zrange(keys.notices(event), 0, -1)]
+        return listing(get_redis(), event)
 
     @roles("organiser")
     @blp.arguments(BroadcastSchema)
@@ -122,21 +138,46 @@ class Outbox(MethodView):
 
 
 def outbox(r, event: str, delegate_id: str) -> list[dict]:
-    """The notices one delegate was sent, with subject (in their language) and status."""
-    person = {"id": delegate_id, **r.hgetall(keys.recipient(event, delegate_id))}
-    out = []
+    """The notices one delegate was sent, with subject (in their language) and status, in
+    the order they were sent."""
+    person = {"id": delegate_id, **directory.people(r, event, [delegate_id])[0]}
+    out: list[dict] = []
     for nid in dict.fromkeys(r.lrange(keys.outbox(event, delegate_id), 0, -1)):
-        raw = r.get(keys.notice(event, nid))
-        if raw is None:
-            continue
-        notice = json.loads(raw)
-        pkey = r.hget(keys.targets(event, nid), delegate_id)
-        status = json.loads(r.hget(keys.deliveries(event, nid), delegate_id) or "{}")
-        payload = delivery.payloads(r, event, nid, [pkey]).get(pkey) if pkey else None
-        subject = render.parts(notice, payload, name=person.get(
-            "name", ""), lang=render.language(person),
-            meeting_title=delivery.meeting_title(r, event, notice))["subject"] if pkey else None
-        out.append({"id": nid, "kind": notice["kind"], "subject": subject,
-                    "status": status.get("status"), "at": status.get("at"),
-                    "message_id": status.get("message_id")})
+        item = _sent(r, event, person, nid)
+        if item is not None:
+            out.append(item)
+    # The registration notice has no outbox entry (every delegate has one): it goes where
+    # its time puts it, which is first unless it was retried past later notices.
+    reg = records.registration_id(delegate_id)
+    if reg not in [n["id"] for n in out]:
+        item = _sent(r, event, person, reg)
+        if item is not None and item["status"] == "sent":
+            at = next((i for i, n in enumerate(out) if (n["at"] or "") > item["at"]),
+                      len(out))
+            out.insert(at, item)
     return out
+
+
+def _sent(r, event: str, person: dict, nid: str) -> dict | None:
+    """One line of a delegate's outbox; None for a notice that is not there."""
+    found = records.read(r, event, nid)
+    if found is None:
+        return None
+    where, notice = found
+    did = person["id"]
+    if where.solo:
+        status = records.statuses(r, where).get(did, {})
+        payload, known = records.payload(notice), True
+    else:
+        pkey = r.hget(keys.targets(event, nid), did)
+        raw = r.hget(keys.payloads(event, nid), pkey) if pkey else None
+        payload, known = (json.loads(raw) if raw else None), pkey is not None
+        status = json.loads(r.hget(where.records, did) or "{}")
+    subject = render.parts(notice, payload, name=person.get("name", ""),
+                           lang=render.language(person),
+                           meeting_title=delivery.meeting_title(r, event, notice),
+                           )["subject"] if known else None
+    status = records.shown(event, nid, did, status)
+    return {"id": nid, "kind": notice["kind"], "subject": subject,
+            "status": status.get("status"), "at": status.get("at"),
+            "message_id": status.get("message_id")}
