@@ -19,7 +19,9 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
+from itertools import zip_longest
 from urllib.parse import urlsplit
 
 # (method, path, headers, body) sent by one connection, round robin.
@@ -47,12 +49,20 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _connection_loop(host, port, reqs, start_at, deadline, once, out):
+    """Send requests over one keep-alive connection: ``reqs`` cycled until the deadline, or
+    with ``once`` taken from the process's shared deque until it is empty."""
     time.sleep(max(0.0, start_at - time.time()))
     conn = http.client.HTTPConnection(host, port, timeout=30)
     i, lat, statuses, errors = 0, [], {}, 0
-    while time.time() < deadline and not (once and i >= len(reqs)):
-        method, path, headers, body = reqs[i % len(reqs)]
-        i += 1
+    while time.time() < deadline:
+        if once:
+            try:
+                method, path, headers, body = reqs.popleft()  # atomic: one taker each
+            except IndexError:
+                break
+        else:
+            method, path, headers, body = reqs[i % len(reqs)]
+            i += 1
         t0 = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -71,9 +81,19 @@ def _connection_loop(host, port, reqs, start_at, deadline, once, out):
 
 def _process(host, port, per_conn, start_at, deadline, once, queue):
     out: list = []
+    per_conn = [reqs for reqs in per_conn if reqs]
+    if once:
+        # One queue for all of this process's connections, in the order the lists give
+        # (first requests of every connection, then the second ones...). With a fixed list
+        # per connection, the run lasted as long as the slowest connection, and keep-alive
+        # connections are split at random between the server's worker processes: a
+        # lopsided split left one worker idle at the end and swung a run by half (floor
+        # and Podium alike). Shared, every connection stays busy until the work is done.
+        shared = deque(req for row in zip_longest(*per_conn) for req in row if req)
+        per_conn = [shared] * len(per_conn)
     threads = [threading.Thread(target=_connection_loop,
                                 args=(host, port, reqs, start_at, deadline, once, out))
-               for reqs in per_conn if reqs]
+               for reqs in per_conn]
     for t in threads:
         t.start()
     for t in threads:
@@ -86,7 +106,8 @@ def python_load(url: str, per_connection: list[list[Request]], duration: float,
     """One keep-alive connection per entry of ``per_connection``, spread over processes.
 
     Every connection starts at the same instant; it cycles through its requests for
-    ``duration`` seconds, or with ``once`` sends each exactly once (``duration`` then only
+    ``duration`` seconds, or with ``once`` every request is sent exactly once, the
+    connections of each client process taking them from one queue (``duration`` then only
     bounds the run). Throughput is counted from that instant to the last connection's end.
     """
     parts = urlsplit(url)
@@ -118,9 +139,9 @@ def python_load(url: str, per_connection: list[list[Request]], duration: float,
 def median_run(runs: list[Load]) -> Load:
     """The run with the median throughput, its latencies with it, every run's req/s kept.
 
-    A "once" load ends with its slowest connection, and keep-alive connections are split at
-    random between the server's worker processes: one lopsided split slows a whole run. The
-    median of a few runs (of the figure and of its floor alike) is what the code does."""
+    A "once" load ends with its slowest client process, and each run splits keep-alive
+    connections at random between the server's worker processes. The median of a few runs
+    (of the figure and of its floor alike) is what the code does."""
     ordered = sorted(runs, key=lambda load: load.rps)
     chosen = ordered[len(ordered) // 2]
     chosen.samples = [round(load.rps, 1) for load in runs]

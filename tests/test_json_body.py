@@ -122,3 +122,23 @@ def test_the_openapi_record_is_smorest_s_own(client):
     slow = spec["paths"]["/api/v1/webargs/{thing}"]["post"]
     assert fast["requestBody"] == slow["requestBody"]
     assert fast["responses"] == slow["responses"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.dictionaries(st.sampled_from(["session", "Session", "status", "capacity", ""]),
+                            json_values | st.text(max_size=110), max_size=3)
+       | st.fixed_dictionaries({"session": st.text(min_size=0, max_size=105)}))
+def test_the_sign_up_s_plain_check_loads_only_what_its_schema_loads(body):
+    """``plain_signup`` (the sign-up rush's shortcut) must load exactly what SignupSchema
+    loads, or pass: it may never accept a body the schema refuses."""
+    from services.registration.schemas import SignupSchema, plain_signup
+
+    try:
+        expected = SignupSchema().load(body)
+    except ma.ValidationError:
+        expected = None
+    loaded = plain_signup(body)
+    if loaded is not None:
+        assert loaded == expected
+    if list(body) == ["session"] and expected is not None:
+        assert loaded == expected, "the usual body takes the shortcut"

@@ -16,6 +16,7 @@ from services.registration.schemas import (
     RegisterSchema,
     SignupResultSchema,
     SignupSchema,
+    plain_signup,
 )
 from shared import auth
 from shared.auth import public, roles
@@ -99,7 +100,7 @@ class Signups(MethodView):
         return ops.my_sessions(get_redis(), event, delegate_id)
 
     @roles("organiser", "delegate")
-    @json_body(blp, _SIGNUP)
+    @json_body(blp, _SIGNUP, plain_signup)
     @blp.response(201, SignupResultSchema)
     def post(self, data, event, delegate_id):
         """Sign up for a session: a seat, or the waitlist when it is full."""
