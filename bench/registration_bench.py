@@ -15,7 +15,7 @@ import json
 import sys
 import uuid
 
-from bench import common, floors
+from bench import common, floors, instructions
 from bench.common import row
 from bench.loadgen import Load, median_run, python_load
 from shared import bus
@@ -112,6 +112,10 @@ def main(quick: bool = False) -> list[dict]:
         rows += _rows("100 sessions", _scenario(
             r, reg.url, [_session(f"s{i}", i, 30) for i in range(100)], n), floor)
         rows += _memory(r, 5000 if quick else 50_000)
+    if instructions.available():  # counted, not timed: the figure this machine cannot move
+        rows.append(row("instructions per sign-up request, web process (callgrind)",
+                        instructions.per_request("podium"), instructions.per_request("floor"),
+                        "instructions"))
     return rows
 
 
