@@ -20,7 +20,8 @@ import json
 import time
 
 import redis
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from flask.ctx import _AppCtxGlobals
 
 from shared import auth, keys
 from shared.errors import Problem
@@ -79,32 +80,31 @@ def _claim(r: redis.Redis, key: str, fingerprint: str) -> Response | None:
         time.sleep(0.02)
 
 
-def _before(service: str):
-    def before() -> Response | None:
-        req = request._get_current_object()  # type: ignore[attr-defined]
-        if req.method not in _WRITES or req.url_rule is None:
-            return None
-        raw_key = req.environ.get("HTTP_IDEMPOTENCY_KEY")  # the header, read in one call
-        if raw_key is None:
-            return None
-        if not 1 <= len(raw_key) <= 255 or not raw_key.isascii() or not raw_key.isprintable():
-            raise Problem(400, "invalid_idempotency_key",
-                          "Idempotency-Key must be 1 to 255 printable ASCII characters.")
-        r = current_app.extensions["redis"]
-        key, fingerprint = _store_key(service, raw_key), _fingerprint()
-        replay = _claim(r, key, fingerprint)
-        if replay is None:
-            g.idempotency = (key, fingerprint)
-        return replay
-
-    return before
+def before(app: Flask, req: Request, service: str) -> Response | None:
+    """Claim the request's key, or answer with the first answer (``shared.web`` calls this
+    after its own checks, on apps that called :func:`init_app`)."""
+    if req.method not in _WRITES or req.url_rule is None:
+        return None
+    raw_key = req.environ.get("HTTP_IDEMPOTENCY_KEY")  # the header, read in one call
+    if raw_key is None:
+        return None
+    if not 1 <= len(raw_key) <= 255 or not raw_key.isascii() or not raw_key.isprintable():
+        raise Problem(400, "invalid_idempotency_key",
+                      "Idempotency-Key must be 1 to 255 printable ASCII characters.")
+    r = app.extensions["redis"]
+    key, fingerprint = _store_key(service, raw_key), _fingerprint()
+    replay = _claim(r, key, fingerprint)
+    if replay is None:
+        g.idempotency = (key, fingerprint)
+    return replay
 
 
 _NOT_OUTCOMES = {408, 425, 429}
 
 
-def _after(response: Response) -> Response:
-    claim = g.pop("idempotency", None)
+def after(response: Response, bag: _AppCtxGlobals) -> Response:
+    """Keep the answer for replays (``shared.web`` calls this for a claimed request)."""
+    claim = bag.pop("idempotency", None)
     if claim is None:
         return response
     key, fingerprint = claim
@@ -122,15 +122,17 @@ def _after(response: Response) -> Response:
     return response
 
 
-def _teardown(_exc: BaseException | None) -> None:
+def teardown(bag: _AppCtxGlobals) -> None:
     # The answer was never made (the worker died mid-request): let a retry run.
-    claim = g.pop("idempotency", None)
+    claim = bag.pop("idempotency", None)
     if claim is not None:
         current_app.extensions["redis"].delete(claim[0])
 
 
 def init_app(app: Flask, service: str) -> None:
-    """Honour ``Idempotency-Key`` on every write of this app (after auth and body checks)."""
-    app.before_request(_before(service))
-    app.after_request(_after)
-    app.teardown_request(_teardown)
+    """Honour ``Idempotency-Key`` on every write of this app (after auth and body checks).
+
+    No hooks of its own: ``shared.web``'s one before/after/teardown hook calls
+    :func:`before`, :func:`after` and :func:`teardown` (each hook costs a dispatch per
+    request on every route, and this runs on every write)."""
+    app.extensions["podium_idempotency"] = service

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http
+import io
 import logging
 import os
 import time
@@ -16,8 +17,9 @@ from flask import Flask, Request, Response, current_app, g, jsonify, request
 from flask.sessions import SessionInterface
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
+from webargs.core import parse_json
 
-from shared import auth, errors, logs, store
+from shared import auth, errors, idempotency, logs, store
 from shared.config import check_safe, load
 from shared.errors import Problem
 
@@ -78,6 +80,25 @@ def _accepted(app: Flask, req: Request) -> tuple[str, ...]:
     return getattr(handler, ACCEPTS_ATTR, ())
 
 
+def _read_chunked(req: Request, limit: int) -> None:
+    """Read a body sent without a length (chunked) here, refusing it past ``limit`` bytes.
+
+    A cap on the stream alone (``max_content_length``) stops reading at the limit without
+    saying so: the first ``limit`` bytes of a longer body were parsed as if they were all
+    of it. The body read is put back as a stream of known length for the view."""
+    stream, data = req.environ["wsgi.input"], bytearray()
+    while len(data) <= limit:
+        chunk = stream.read(min(65536, limit + 1 - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    if len(data) > limit:
+        raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
+    req.environ["wsgi.input"] = io.BytesIO(bytes(data))
+    req.environ["CONTENT_LENGTH"] = str(len(data))
+    req.environ.pop("HTTP_TRANSFER_ENCODING", None)  # no longer chunked: it has a length
+
+
 def _check_body(app: Flask, req: Request) -> None:
     if req.method not in _BODY_METHODS or req.url_rule is None:
         return
@@ -90,8 +111,8 @@ def _check_body(app: Flask, req: Request) -> None:
         limit = app.config["MAX_JSON_BYTES"]
         if length > limit:
             raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
-        # A chunked body has no length to check up front: cap what reading may take.
-        req.max_content_length = limit
+        if not length:
+            _read_chunked(req, limit)
         return
     accepted = _accepted(app, req)
     if mimetype in accepted:
@@ -118,15 +139,16 @@ def _start_request(req: Request) -> None:
     # Headers are read from the WSGI environ, as werkzeug's Headers.get would, minus its
     # key-mangling calls; ``g`` is looked up once for its three attributes.
     rid = request_id(req.environ.get("HTTP_X_REQUEST_ID", ""))
-    store = g._get_current_object()  # type: ignore[attr-defined]
-    store.request_id = rid
-    store.started = time.perf_counter()
-    store.request_id_token = logs.request_id_var.set(rid)
+    bag = g._get_current_object()  # type: ignore[attr-defined]
+    bag.request_id = rid
+    bag.started = time.perf_counter()
+    bag.request_id_token = logs.request_id_var.set(rid)
 
 
-def _before_request() -> None:
+def _before_request() -> Response | None:
     """What every service does before a view, in order: name the request, check who may
-    call the route, check the body's type and size.
+    call the route, check the body's type and size, and (on apps that honour
+    ``Idempotency-Key``) claim the key or replay the first answer.
 
     One hook with one lookup of the app and the request: each access through Flask's
     context proxies costs a context-variable lookup, and this runs on every request."""
@@ -135,16 +157,22 @@ def _before_request() -> None:
     _start_request(req)
     auth.check(app, req)
     _check_body(app, req)
+    service = app.extensions.get("podium_idempotency")
+    if service is not None:
+        return idempotency.before(app, req, service)
+    return None
 
 
 def _finish_request(response: Response) -> Response:
-    store = g._get_current_object()  # type: ignore[attr-defined]
-    rid = store.get("request_id")
+    bag = g._get_current_object()  # type: ignore[attr-defined]
+    if "idempotency" in bag:
+        response = idempotency.after(response, bag)
+    rid = bag.get("request_id")
     if rid:
         response.headers["X-Request-Id"] = rid
     if _app().config.get("ACCESS_LOG"):
         log_access(request.method, request.path, response.status_code,
-                   store.get("started", time.perf_counter()))
+                   bag.get("started", time.perf_counter()))
     return response
 
 
@@ -154,7 +182,10 @@ def log_access(method: str, path: str, status: int, started: float) -> None:
 
 
 def _teardown(_exc: BaseException | None) -> None:
-    token = g.pop("request_id_token", None)
+    bag = g._get_current_object()  # type: ignore[attr-defined]
+    if "idempotency" in bag:
+        idempotency.teardown(bag)  # the answer was never made: let a retry run
+    token = bag.pop("request_id_token", None)
     if token is not None:
         logs.request_id_var.reset(token)
 
@@ -236,8 +267,12 @@ def json_body(blp: Blueprint, schema: ma.Schema,
     def decorator(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            data = None
-            body = request.get_json(silent=True) if request.is_json else None
+            data = body = None
+            if request.is_json:
+                try:  # as webargs reads it: UTF-8 only (json.loads would also guess UTF-16)
+                    body = parse_json(request.get_data(cache=True))
+                except ValueError:
+                    body = None
             if isinstance(body, dict):
                 data = plain(body) if plain is not None else None
                 if data is None:

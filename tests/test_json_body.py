@@ -8,6 +8,7 @@ field errors and wording included). The OpenAPI record must be the same too.
 
 from __future__ import annotations
 
+import io
 import json
 
 import marshmallow as ma
@@ -142,3 +143,36 @@ def test_the_sign_up_s_plain_check_loads_only_what_its_schema_loads(body):
         assert loaded == expected
     if list(body) == ["session"] and expected is not None:
         assert loaded == expected, "the usual body takes the shortcut"
+
+
+@pytest.mark.parametrize("raw", [
+    '{"session": "a"}'.encode("utf-16"), '{"session": "a"}'.encode("utf-32-le"),
+    b'\xef\xbb\xbf{"session": "a"}',  # a UTF-8 byte-order mark
+], ids=["utf-16", "utf-32", "utf-8-bom"])
+def test_json_in_another_encoding_is_refused_as_webargs_refuses_it(client, raw):
+    # json.loads of bytes would guess these encodings; webargs reads UTF-8 only (400).
+    by_webargs, by_json_body = _both(client, data=raw, content_type="application/json")
+    assert by_webargs[0] == 400
+    assert by_json_body == by_webargs
+
+
+def _chunked(client, route: str, raw: bytes):
+    # As gunicorn hands a chunked body over: no Content-Length, the input terminated.
+    return client.post(f"/api/v1/{route}/x", input_stream=io.BytesIO(raw),
+                       headers={"Transfer-Encoding": "chunked",
+                                "Content-Type": "application/json"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_a_chunked_body_past_the_limit_is_refused_not_cut_short(client):
+    # Its first MAX_JSON_BYTES bytes are valid JSON: cut there, it used to be accepted.
+    limit = client.application.config["MAX_JSON_BYTES"]
+    raw = b'{"session": "a"}' + b" " * (limit - 16) + b"GARBAGE" * 1000
+    for route in ("webargs", "fast"):
+        resp = _chunked(client, route, raw)
+        assert resp.status_code == 413, (route, resp.get_data()[:200])
+        assert resp.get_json()["reason"] == "body_too_large"
+    for route in ("webargs", "fast"):  # within the limit, a chunked body is read whole
+        resp = _chunked(client, route, b'{"session": "a", "note": "' + b"n" * 1000 + b'"}')
+        assert resp.status_code == 200, resp.get_data()[:200]
+        assert resp.get_json()["data"]["note"] == "n" * 1000
