@@ -80,12 +80,13 @@ def _accepted(app: Flask, req: Request) -> tuple[str, ...]:
     return getattr(handler, ACCEPTS_ATTR, ())
 
 
-def _read_chunked(req: Request, limit: int) -> None:
+def _read_chunked(req: Request, limit: int, what: str) -> None:
     """Read a body sent without a length (chunked) here, refusing it past ``limit`` bytes.
 
     A cap on the stream alone (``max_content_length``) stops reading at the limit without
-    saying so: the first ``limit`` bytes of a longer body were parsed as if they were all
-    of it. The body read is put back as a stream of known length for the view."""
+    saying so: the first ``limit`` bytes of a longer body were read as if they were all of
+    it (a JSON document that happened to end there, the first rows of a CSV). The body read
+    is put back as a stream of known length for the view."""
     stream, data = req.environ["wsgi.input"], bytearray()
     while len(data) <= limit:
         chunk = stream.read(min(65536, limit + 1 - len(data)))
@@ -93,7 +94,7 @@ def _read_chunked(req: Request, limit: int) -> None:
             break
         data += chunk
     if len(data) > limit:
-        raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
+        raise Problem(413, "body_too_large", f"{what} are limited to {limit} bytes.")
     req.environ["wsgi.input"] = io.BytesIO(bytes(data))
     req.environ["CONTENT_LENGTH"] = str(len(data))
     req.environ.pop("HTTP_TRANSFER_ENCODING", None)  # no longer chunked: it has a length
@@ -103,22 +104,22 @@ def _check_body(app: Flask, req: Request) -> None:
     if req.method not in _BODY_METHODS or req.url_rule is None:
         return
     length = req.content_length or 0
-    has_body = length > 0 or "chunked" in req.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-    if not has_body:
+    chunked = "chunked" in req.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not length and not chunked:
         return
     mimetype = req.mimetype or ""
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        limit = app.config["MAX_JSON_BYTES"]
-        if length > limit:
-            raise Problem(413, "body_too_large", f"JSON bodies are limited to {limit} bytes.")
-        if not length:
-            _read_chunked(req, limit)
-        return
-    accepted = _accepted(app, req)
-    if mimetype in accepted:
-        return
-    allowed = ", ".join(("application/json", *accepted))
-    raise Problem(415, "unsupported_media_type", f"Send the body as {allowed}.")
+        limit, what = app.config["MAX_JSON_BYTES"], "JSON bodies"
+    else:
+        accepted = _accepted(app, req)
+        if mimetype not in accepted:
+            allowed = ", ".join(("application/json", *accepted))
+            raise Problem(415, "unsupported_media_type", f"Send the body as {allowed}.")
+        limit, what = app.config["MAX_CONTENT_LENGTH"], "Uploads"
+    if length > limit:
+        raise Problem(413, "body_too_large", f"{what} are limited to {limit} bytes.")
+    if chunked:
+        _read_chunked(req, limit, what)
 
 
 def _app() -> Flask:
