@@ -3,17 +3,15 @@
 webargs builds a schema per request and marshmallow validates field by field: together about
 a third of a scan's time in Python. A usual scan (token, nonce, session or room, direction)
 is checked here with plain comparisons that accept only what ``ScanSchema`` accepts.
-Anything else (a missing field, a wrong type, an unknown key, ``scanned_at``, a body that is
-not JSON) goes through the very same webargs parser and schema as before, so every refusal
-keeps the schema's status, reason, field errors and wording.
+It is the ``plain`` check of ``shared.web.json_body`` on the scan route: anything else (a
+missing field, a wrong type, an unknown key, ``scanned_at``, a body that is not JSON) goes to
+the schema and, if refused, through the very same webargs parser, so every refusal keeps the
+schema's status, reason, field errors and wording.
 """
 
 from __future__ import annotations
 
 import re
-
-from flask import request
-from flask_smorest import Blueprint
 
 from services.registration.gate.schemas import MAX_SCANNED, ScanSchema
 
@@ -21,10 +19,10 @@ from services.registration.gate.schemas import MAX_SCANNED, ScanSchema
 # this refuses is handed to the schema, which decides.
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _FAST_KEYS = frozenset({"token", "nonce", "session", "room", "direction"})
-_SCHEMA = ScanSchema()
+SCHEMA = ScanSchema()
 
 
-def _fast(body: object) -> dict | None:
+def plain_scan(body: object) -> dict | None:
     """The loaded scan when ``body`` is plainly valid, else None (let the schema speak)."""
     if not isinstance(body, dict) or not body.keys() <= _FAST_KEYS:
         return None
@@ -43,21 +41,3 @@ def _fast(body: object) -> dict | None:
                 return None  # both given, or not an id: the schema words the error
             out[name] = target = value
     return out if target is not None else None
-
-
-def scan_body(blp: Blueprint) -> dict:
-    """The scan in the request body, as ``ScanSchema`` would load it (422 problem if not)."""
-    loaded = _fast(request.get_json(silent=True))
-    if loaded is not None:
-        return loaded
-    return blp.ARGUMENTS_PARSER.parse(_SCHEMA, request, location="json")
-
-
-def documents_body(blp: Blueprint, schema: type) -> object:
-    """Document a JSON body in OpenAPI as ``blp.arguments`` does, without parsing it."""
-
-    def decorator(fn):
-        fn._apidoc = blp.arguments(schema)(fn)._apidoc  # smorest's own doc record
-        return fn
-
-    return decorator

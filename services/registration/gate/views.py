@@ -8,9 +8,8 @@ from flask import Response, current_app
 from flask.views import MethodView
 
 from services.registration.accreditation import who
-from services.registration.gate import bundle, devices, occupancy
+from services.registration.gate import bundle, devices, occupancy, parsing
 from services.registration.gate import scans as ops
-from services.registration.gate.parsing import documents_body, scan_body
 from services.registration.gate.scans import Device
 from services.registration.gate.schemas import (
     AnswerSchema,
@@ -23,7 +22,6 @@ from services.registration.gate.schemas import (
     DeviceSchema,
     OccupancySchema,
     RoomOccupancySchema,
-    ScanSchema,
     ScansQuerySchema,
 )
 from shared import auth, ratelimit
@@ -31,7 +29,7 @@ from shared.auth import roles
 from shared.errors import Problem
 from shared.ratelimit import limit, per_token
 from shared.store import get_redis
-from shared.web import api_blueprint
+from shared.web import api_blueprint, json_body
 
 SCAN_LIMIT = "1200/60"  # per device, RATE_LIMIT_SCAN overrides
 blp = api_blueprint("gate", __name__, "Gatekeeper devices and door checks.")
@@ -85,11 +83,11 @@ class Scans(MethodView):
     # The per-device limit (a busy door, not a script) is counted inside the scan script.
     @roles("gatekeeper", "organiser")
     @auth.checks_token_live
-    @documents_body(blp, ScanSchema)
+    @json_body(blp, parsing.SCHEMA, parsing.plain_scan)
     @blp.response(200, AnswerSchema)
-    def post(self, event):
+    def post(self, scan, event):
         """Allow or deny one scan, with the reason and what the gatekeeper may show."""
-        body = ops.scan_json(get_redis(), event, _device(), scan_body(blp), time.time(),
+        body = ops.scan_json(get_redis(), event, _device(), scan, time.time(),
                              ratelimit.configured("scan", SCAN_LIMIT))
         return Response(body, mimetype="application/json")
 
