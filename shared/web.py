@@ -122,12 +122,6 @@ def _check_body(app: Flask, req: Request) -> None:
         _read_chunked(req, limit, what)
 
 
-def _app() -> Flask:
-    from flask import current_app
-
-    return current_app._get_current_object()  # type: ignore[attr-defined]
-
-
 def request_id(incoming: str) -> str:
     """The caller's X-Request-Id if it is short and harmless (it ends up in logs and
     e-mails), else a new one."""
@@ -171,7 +165,7 @@ def _finish_request(response: Response) -> Response:
     rid = bag.get("request_id")
     if rid:
         response.headers["X-Request-Id"] = rid
-    if _app().config.get("ACCESS_LOG"):
+    if current_app.config.get("ACCESS_LOG"):
         log_access(request.method, request.path, response.status_code,
                    bag.get("started", time.perf_counter()))
     return response
