@@ -108,7 +108,9 @@ def init_app(app: Flask) -> None:
 
 
 def get_redis() -> redis.Redis:
-    return current_app.extensions["redis"]
+    # The app object, not an attribute through the proxy: a missing attribute on a context
+    # proxy costs a formatted AttributeError before the proxy's __getattr__ (Python 3.11).
+    return current_app._get_current_object().extensions["redis"]  # type: ignore[attr-defined]
 
 
 def script(client: redis.Redis, source: str):

@@ -9,6 +9,8 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from inspect import CO_COROUTINE
+from types import FunctionType, MethodType
 from typing import Any
 
 import marshmallow as ma
@@ -42,6 +44,22 @@ class ProblemSchema(ma.Schema):
     reason = ma.fields.String()
     errors = ma.fields.Raw()
     request_id = ma.fields.String()
+
+
+class PodiumFlask(Flask):
+    """Flask, minus a question it asks again and again with the same answer."""
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        # Flask passes every hook and view through here on every call (eight times a
+        # sign-up), and asks inspect each time whether it is a coroutine function: a walk
+        # of several Python calls. For a plain function or method the answer is in its code
+        # flags (and, from Python 3.12, a marker inspect.markcoroutinefunction sets); any
+        # other callable gets Flask's own answer.
+        target = func.__func__ if type(func) is MethodType else func
+        if (type(target) is FunctionType and not target.__code__.co_flags & CO_COROUTINE
+                and "_is_coroutine_marker" not in target.__dict__):
+            return func
+        return super().ensure_sync(func)
 
 
 class PodiumApi(Api):
@@ -120,6 +138,9 @@ def _check_body(app: Flask, req: Request) -> None:
         raise Problem(413, "body_too_large", f"{what} are limited to {limit} bytes.")
     if chunked:
         _read_chunked(req, limit, what)
+    # The same cap for werkzeug's reader of this body; set here, it need not look the app's
+    # MAX_CONTENT_LENGTH up again through the context proxy when the view reads it.
+    req.max_content_length = limit
 
 
 def request_id(incoming: str) -> str:
@@ -158,14 +179,27 @@ def _before_request() -> Response | None:
     return None
 
 
+FINISHERS = "podium_finishers"
+
+
+def add_finisher(app: Flask, finish: Callable[[Response], Response]) -> None:
+    """Have ``finish`` see every response before the shared after-request steps (idempotent
+    replay records, X-Request-Id, access log): one hook for all, as ``_before_request``.
+    Finishers run in reverse order of registration, as Flask runs ``after_request`` hooks."""
+    app.extensions.setdefault(FINISHERS, []).append(finish)
+
+
 def _finish_request(response: Response) -> Response:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for finish in reversed(app.extensions.get(FINISHERS, ())):
+        response = finish(response)
     bag = g._get_current_object()  # type: ignore[attr-defined]
     if "idempotency" in bag:
         response = idempotency.after(response, bag)
     rid = bag.get("request_id")
     if rid:
         response.headers["X-Request-Id"] = rid
-    if current_app.config.get("ACCESS_LOG"):
+    if app.config.get("ACCESS_LOG"):
         log_access(request.method, request.path, response.status_code,
                    bag.get("started", time.perf_counter()))
     return response
@@ -199,7 +233,7 @@ class NoCookieSessions(SessionInterface):
 
 def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -> tuple[Flask, Api]:
     """Build the parts every service shares; the service adds its blueprints."""
-    app = Flask(name)
+    app = PodiumFlask(name)
     app.session_interface = NoCookieSessions()
     app.config.update(load())
     app.config.update(
@@ -263,9 +297,10 @@ def json_body(blp: Blueprint, schema: ma.Schema,
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             data = body = None
-            if request.is_json:
+            req = request._get_current_object()  # type: ignore[attr-defined]
+            if req.is_json:
                 try:  # as webargs reads it: UTF-8 only (json.loads would also guess UTF-16)
-                    body = parse_json(request.get_data(cache=True))
+                    body = parse_json(req.get_data(cache=True))
                 except ValueError:
                     body = None
             if isinstance(body, dict):
@@ -276,11 +311,26 @@ def json_body(blp: Blueprint, schema: ma.Schema,
                     except ma.ValidationError:
                         data = None
             if data is None:
-                data = blp.ARGUMENTS_PARSER.parse(schema, request, location="json")
+                data = blp.ARGUMENTS_PARSER.parse(schema, req, location="json")
             return fn(*args, data, **kwargs)  # where webargs puts it: after self
 
         wrapper._apidoc = blp.arguments(schema)(fn)._apidoc  # type: ignore[attr-defined]
         return wrapper
+
+    return decorator
+
+
+def documented(*decorators: Callable) -> Callable:
+    """Smorest's documenting decorators (``blp.response``, ``blp.alt_response``, ...) for
+    their OpenAPI record only, listed as they would be stacked: for hot views that build
+    their own Response, which smorest's wrappers would only unpack and pass on."""
+
+    def decorator(fn: Callable) -> Callable:
+        holder = fn
+        for document in reversed(decorators):
+            holder = document(holder)
+        fn._apidoc = holder._apidoc  # type: ignore[attr-defined]
+        return fn
 
     return decorator
 

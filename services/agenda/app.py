@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from shared.web import create_base_app
+from shared.web import add_finisher, create_base_app
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(drafts.blp)
     api.register_blueprint(imports.blp)
     api.register_blueprint(published.blp)
-    app.after_request(_etag)
+    add_finisher(app, _etag)
     pages.init_app(app)
     if app.config.get("FAST_READS", True):
         fastpath.init_app(app)

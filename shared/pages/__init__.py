@@ -25,6 +25,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import public
 from shared.pages.strings import STRINGS
+from shared.web import add_finisher
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "static"
@@ -125,4 +126,4 @@ def init_app(app: Flask, templates: Path) -> None:
                                      FileSystemLoader(str(HERE / "templates"))])
     app.add_url_rule("/assets/<path:filename>", "assets", assets)
     app.context_processor(_context)
-    app.after_request(_headers)
+    add_finisher(app, _headers)  # inside shared.web's one after-request hook
