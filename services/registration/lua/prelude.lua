@@ -1,5 +1,7 @@
--- Shared helpers, prepended to every registration script.
--- All keys are built from P (the meeting's prefix, with its hash tag): one slot per meeting.
+-- Shared helpers of the registration scripts: scripts.py prepends to each script the ones it
+-- calls. All keys are built from P (the meeting's prefix, with its hash tag): one slot per
+-- meeting.
+
 local function emit(stream, etype, event_id, data, request_id, at)
   return redis.call('XADD', stream, '*', 'type', etype, 'event', event_id,
                     'data', cjson.encode(data), 'request_id', request_id, 'at', at)
