@@ -141,15 +141,19 @@ def put_settings(r: redis.Redis, event_id: str, settings: dict) -> dict:
 
 def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
             durable: bool = False) -> dict:
+    # The event's data up to its state, encoded here: Valkey's cjson.encode would cost more.
+    head = json.dumps({"delegate": delegate_id, "session": session_id}, separators=(",", ":"))
     result = _write(r, "signup", [bus_stream(event_id)],
-                    [keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id)], durable)
-    if result[0] == "error":
+                    [keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id),
+                     head[:-1]], durable)
+    if isinstance(result, list):  # {'error', reason, ...}
         if result[1] == "conflict":
             refuse("conflict", {"conflicting_session": result[2]},
                    f"You are already in “{result[3]}” at the same time.")
         refuse(result[1])
-    return {"session": session_id, "state": result[1], "position": int(result[2]) or None,
-            "new": result[3] == "new"}
+    state, position, how = result.split(" ")  # one string: cheaper for Valkey than a table
+    return {"session": session_id, "state": state, "position": int(position) or None,
+            "new": how == "new"}
 
 
 def leave(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
