@@ -77,23 +77,27 @@ end
 -- Move waitlisted delegates into free seats, first come first served. Someone whose
 -- accreditation no longer covers a restricted session is not promoted: they leave the list.
 local function promote(P, sid, stream, event_id, request_id, at)
-  local cap = tonumber(redis.call('HGET', P .. 'session:' .. sid, 'capacity') or '-1') or -1
-  local s = redis.call('HMGET', P .. 'session:' .. sid, 'access', 'accreditation')
+  local s = redis.call('HMGET', P .. 'session:' .. sid, 'capacity', 'access', 'accreditation')
+  local cap = tonumber(s[1] or '-1') or -1
+  local confirmed, waitlist = P .. 'confirmed:' .. sid, P .. 'waitlist:' .. sid
+  -- Seats are counted once: inside this step only the promotions below take any.
+  local free = cap < 0 and math.huge or cap - redis.call('ZCARD', confirmed)
   local promoted = {}
-  while cap < 0 or redis.call('ZCARD', P .. 'confirmed:' .. sid) < cap do
-    local first = redis.call('ZRANGE', P .. 'waitlist:' .. sid, 0, 0, 'WITHSCORES')
+  while free > 0 do
+    local first = redis.call('ZRANGE', waitlist, 0, 0, 'WITHSCORES')
     if #first == 0 then break end
     local did, seq = first[1], first[2]
-    if s[1] == 'accredited' and not covered(P, did, s[2]) then
+    if s[2] == 'accredited' and not covered(P, did, s[3]) then
       drop(P, sid, did, 'waitlisted', 'not_accredited', stream, event_id, request_id, at)
     else
-      redis.call('ZREM', P .. 'waitlist:' .. sid, did)
-      redis.call('ZADD', P .. 'confirmed:' .. sid, seq, did)
+      redis.call('ZREM', waitlist, did)
+      redis.call('ZADD', confirmed, seq, did)
       redis.call('HSET', P .. 'mine:' .. did, sid, 'confirmed')
       mark_bundle(P, did)
       emit(stream, 'registration.signup.promoted', event_id,
            {delegate = did, session = sid, state = 'confirmed'}, request_id, at)
       promoted[#promoted + 1] = did
+      free = free - 1
     end
   end
   return promoted

@@ -86,15 +86,23 @@ def test_my_agenda_and_its_calendar_use_the_agenda_uids(registration, r, meeting
 
 
 def test_sign_up_events_say_who_where_and_what(registration, r, meeting_id):
-    # The sign-up script writes these events' data by hand (no cjson): exactly these fields,
-    # the same types, and a replay sends none.
+    # The sign-up and cancel scripts write these events' data by hand (no cjson): exactly
+    # these fields, the same types, and a replay sends none.
     publish_copy(r, meeting_id, [session("a", capacity=1)])
     ana = register(registration, meeting_id, "ana@example.org")
     luis = register(registration, meeting_id, "luis@example.org")
     for d in (ana, luis, ana, luis):
         _sign_up(registration, meeting_id, d["id"], "a")
-    assert events(r, meeting_id, "registration.signup.") == [
-        ("registration.signup.confirmed",
-         {"delegate": ana["id"], "session": "a", "state": "confirmed", "position": 0}),
-        ("registration.signup.waitlisted",
-         {"delegate": luis["id"], "session": "a", "state": "waitlisted", "position": 1})]
+    for d in (ana, luis):
+        resp = registration.delete(f"{API}{meeting_id}/delegates/{d['id']}/sessions/a",
+                                   token_for(registration, d["id"], meeting_id))
+        assert resp.status_code == 204
+    said = [(t.rsplit(".", 1)[1], d) for t, d in events(r, meeting_id, "registration.signup.")]
+    assert said == [
+        ("confirmed", {"delegate": ana["id"], "session": "a", "state": "confirmed",
+                       "position": 0}),
+        ("waitlisted", {"delegate": luis["id"], "session": "a", "state": "waitlisted",
+                        "position": 1}),
+        ("cancelled", {"delegate": ana["id"], "session": "a", "state": "confirmed"}),
+        ("promoted", {"delegate": luis["id"], "session": "a", "state": "confirmed"}),
+        ("cancelled", {"delegate": luis["id"], "session": "a", "state": "confirmed"})]
