@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from services.registration.tests.helpers import (
     API,
+    events,
     publish_copy,
     register,
     session,
@@ -82,3 +83,26 @@ def test_my_agenda_and_its_calendar_use_the_agenda_uids(registration, r, meeting
     assert set(entries) == {uid(meeting_id, "a"), uid(meeting_id, "b")}
     assert int(entries[uid(meeting_id, "a")]["sequence"]) == 2
     assert str(entries[uid(meeting_id, "b")]["summary"]) == "Session b"
+
+
+def test_sign_up_events_say_who_where_and_what(registration, r, meeting_id):
+    # The sign-up and cancel scripts write these events' data by hand (no cjson): exactly
+    # these fields, the same types, and a replay sends none.
+    publish_copy(r, meeting_id, [session("a", capacity=1)])
+    ana = register(registration, meeting_id, "ana@example.org")
+    luis = register(registration, meeting_id, "luis@example.org")
+    for d in (ana, luis, ana, luis):
+        _sign_up(registration, meeting_id, d["id"], "a")
+    for d in (ana, luis):
+        resp = registration.delete(f"{API}{meeting_id}/delegates/{d['id']}/sessions/a",
+                                   token_for(registration, d["id"], meeting_id))
+        assert resp.status_code == 204
+    said = [(t.rsplit(".", 1)[1], d) for t, d in events(r, meeting_id, "registration.signup.")]
+    assert said == [
+        ("confirmed", {"delegate": ana["id"], "session": "a", "state": "confirmed",
+                       "position": 0}),
+        ("waitlisted", {"delegate": luis["id"], "session": "a", "state": "waitlisted",
+                        "position": 1}),
+        ("cancelled", {"delegate": ana["id"], "session": "a", "state": "confirmed"}),
+        ("promoted", {"delegate": luis["id"], "session": "a", "state": "confirmed"}),
+        ("cancelled", {"delegate": luis["id"], "session": "a", "state": "confirmed"})]
