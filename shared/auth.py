@@ -207,18 +207,19 @@ def resolve(client: redis.Redis, secret_key: str, raw: str, *,
             _principals[digest] = found
         return found
     verified = _verified_delegate(secret_key, raw)
-    if verified is None or time.time() - verified[2] > DELEGATE_TOKEN_MAX_AGE:
+    if verified is None or time.time() - verified[1] > DELEGATE_TOKEN_MAX_AGE:
         return None
-    return Principal("delegate", verified[0], verified[1])
+    return verified[0]
 
 
 @functools.lru_cache(maxsize=65_536)
-def _verified_delegate(secret_key: str, raw: str) -> tuple[str, str, float] | None:
-    """(event, delegate, signed at) of a signed delegate token, or None if it is not genuine.
+def _verified_delegate(secret_key: str, raw: str) -> tuple[Principal, float] | None:
+    """(delegate principal, signed at) of a signed delegate token, or None if not genuine.
 
     Kept per process by the exact token text: a delegate's app sends the same token on every
     request, and the HMAC check is a tenth of a sign-up's cost. Expiry is checked on every
-    use from the signing time, so caching never extends a token's life.
+    use from the signing time, so caching never extends a token's life. (A Principal is
+    frozen: the cached one is safe to hand out again.)
     """
     verified = unsign(secret_key, raw)
     if verified is None:
@@ -226,7 +227,7 @@ def _verified_delegate(secret_key: str, raw: str) -> tuple[str, str, float] | No
     payload, signed_at = verified
     if not isinstance(payload, dict) or not {"e", "d"} <= payload.keys():
         return None
-    return str(payload["e"]), str(payload["d"]), float(signed_at)
+    return Principal("delegate", str(payload["e"]), str(payload["d"])), float(signed_at)
 
 
 # -- enforcement ------------------------------------------------------------------------
