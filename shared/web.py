@@ -126,20 +126,22 @@ def _check_body(app: Flask, req: Request) -> None:
     if not length and not chunked:
         return
     mimetype = req.mimetype or ""
+    any_body = app.config["MAX_CONTENT_LENGTH"]
     if mimetype == "application/json" or mimetype.endswith("+json"):
-        limit, what = app.config["MAX_JSON_BYTES"], "JSON bodies"
+        # Within the cap on any body too, should an operator set that one lower.
+        limit, what = min(app.config["MAX_JSON_BYTES"], any_body), "JSON bodies"
     else:
         accepted = _accepted(app, req)
         if mimetype not in accepted:
             allowed = ", ".join(("application/json", *accepted))
             raise Problem(415, "unsupported_media_type", f"Send the body as {allowed}.")
-        limit, what = app.config["MAX_CONTENT_LENGTH"], "Uploads"
+        limit, what = any_body, "Uploads"
     if length > limit:
         raise Problem(413, "body_too_large", f"{what} are limited to {limit} bytes.")
     if chunked:
         _read_chunked(req, limit, what)
-    # The same cap for werkzeug's reader of this body; set here, it need not look the app's
-    # MAX_CONTENT_LENGTH up again through the context proxy when the view reads it.
+    # The same cap for werkzeug's reader of this body (never above MAX_CONTENT_LENGTH); set
+    # here, it need not look the app's config up through the context proxy again.
     req.max_content_length = limit
 
 

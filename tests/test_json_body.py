@@ -207,3 +207,27 @@ def test_a_chunked_upload_past_the_limit_is_refused_not_cut_short(redis_url):
     assert resp.status_code == 200 and resp.get_json() == {"received": 211}
     resp = client.post("/upload", data=b"x" * 1001, content_type="text/csv")
     assert resp.status_code == 413 and resp.get_json()["reason"] == "body_too_large"
+
+
+def test_json_past_a_lowered_cap_on_any_body_is_refused(redis_url):
+    # An operator who sets MAX_CONTENT_LENGTH (any body) below MAX_JSON_BYTES: JSON bodies
+    # are held to the lower of the two, as werkzeug's cap on any body held them before.
+    app, api = create_base_app("podium.smallbodies", "small bodies",
+                               {"REDIS_URL": redis_url, "MAX_CONTENT_LENGTH": 1000})
+    blp = api_blueprint("sb", __name__, "small bodies")
+
+    @blp.route("/fast/<thing>")
+    class ByJsonBody(MethodView):
+        @public
+        @json_body(blp, _SCHEMA)
+        @blp.response(200)
+        def post(self, data, thing):
+            return {"thing": thing, "data": data}
+
+    api.register_blueprint(blp)
+    client = app.test_client()
+    resp = client.post("/api/v1/fast/x", json={"session": "a", "note": "n" * 1500})
+    assert resp.status_code == 413 and resp.get_json()["reason"] == "body_too_large"
+    assert resp.get_json()["detail"] == "JSON bodies are limited to 1000 bytes."
+    resp = client.post("/api/v1/fast/x", json={"session": "a", "note": "n" * 900})
+    assert resp.status_code == 200 and resp.get_json()["data"]["note"] == "n" * 900

@@ -12,11 +12,14 @@ from shared import store
 
 _DIR = Path(__file__).parent / "lua"
 _HELPER = re.compile(r"^local function (\w+)", re.M)
-_COMMENT = re.compile(r"--[^\n]*")
 
 
 def _helpers(prelude: str) -> list[tuple[str, str]]:
-    """The prelude's helpers in order, each as (name, text with the comment lines above it)."""
+    """The prelude's helpers in order, each as (name, text with the comment lines above it).
+
+    The prelude may hold nothing else: a top-level value would travel with whichever helper
+    it follows and be left out with it, so it is refused here rather than found missing in
+    Valkey at run time."""
     starts = []
     for m in _HELPER.finditer(prelude):
         start = m.start()
@@ -27,11 +30,25 @@ def _helpers(prelude: str) -> list[tuple[str, str]]:
             start = prev
         starts.append((m.group(1), start))
     ends = [s for _, s in starts[1:]] + [len(prelude)]
-    return [(name, prelude[s:e]) for (name, s), e in zip(starts, ends, strict=True)]
+    helpers = [(name, prelude[s:e]) for (name, s), e in zip(starts, ends, strict=True)]
+    outside = prelude[:starts[0][1]].splitlines() if starts else prelude.splitlines()
+    for _, text in helpers:
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("local function"))
+        # The function ends on its own line (a one-liner) or at the first 'end' at column 0.
+        last = first if lines[first].rstrip().endswith(" end") else next(
+            (i for i in range(first + 1, len(lines)) if lines[i].rstrip() == "end"), len(lines))
+        outside += lines[last + 1:]
+    stray = [line for line in outside if line.strip() and not line.lstrip().startswith("--")]
+    if stray:
+        raise ValueError(f"prelude.lua: only helper functions and comments, not {stray[0]!r}")
+    return helpers
 
 
 def _uses(code: str, name: str) -> bool:
-    return re.search(rf"\b{name}\b", _COMMENT.sub("", code)) is not None
+    # Comments count too: a helper merely mentioned is kept (a closure more), never one
+    # called after a '--' inside a string dropped.
+    return re.search(rf"\b{name}\b", code) is not None
 
 
 @cache
