@@ -232,7 +232,8 @@ def _verified_delegate(secret_key: str, raw: str) -> tuple[Principal, float] | N
 
 # -- enforcement ------------------------------------------------------------------------
 
-def _handler(app: Flask, endpoint: str, method: str) -> Callable | None:
+def handler_for(app: Flask, endpoint: str, method: str) -> Callable | None:
+    """The function that answers ``method`` on ``endpoint`` (a MethodView's method too)."""
     view = app.view_functions.get(endpoint)
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
@@ -244,7 +245,7 @@ def rule_for(app: Flask, endpoint: str, method: str) -> tuple[str, ...] | None:
     """The declared roles of one endpoint and method, or None when nothing is declared."""
     if endpoint in _PUBLIC_ENDPOINTS or endpoint.startswith(_PUBLIC_PREFIXES):
         return (PUBLIC,)
-    return getattr(_handler(app, endpoint, method), RULE_ATTR, None)
+    return getattr(handler_for(app, endpoint, method), RULE_ATTR, None)
 
 
 def _bearer(req: Request | None = None) -> str | None:
@@ -279,7 +280,7 @@ def check(app: Flask, req: Request) -> None:
     if endpoint in _PUBLIC_ENDPOINTS or endpoint.startswith(_PUBLIC_PREFIXES):
         handler, rule = None, (PUBLIC,)
     else:
-        handler = _handler(app, endpoint, method)
+        handler = handler_for(app, endpoint, method)
         rule = getattr(handler, RULE_ATTR, None)
     if rule is None:
         raise Problem(403, "no_access_rule", "This route declares no access rule, so it is closed.")

@@ -92,10 +92,7 @@ def accepts(*mimetypes: str):
 
 
 def _accepted(app: Flask, req: Request) -> tuple[str, ...]:
-    view = app.view_functions.get(req.endpoint or "")
-    view_class = getattr(view, "view_class", None)
-    handler = getattr(view_class, req.method.lower(), None) if view_class else view
-    return getattr(handler, ACCEPTS_ATTR, ())
+    return getattr(auth.handler_for(app, req.endpoint or "", req.method), ACCEPTS_ATTR, ())
 
 
 def _read_chunked(req: Request, limit: int, what: str) -> None:
@@ -316,8 +313,7 @@ def json_body(blp: Blueprint, schema: ma.Schema,
                 data = blp.ARGUMENTS_PARSER.parse(schema, req, location="json")
             return fn(*args, data, **kwargs)  # where webargs puts it: after self
 
-        wrapper._apidoc = blp.arguments(schema)(fn)._apidoc  # type: ignore[attr-defined]
-        return wrapper
+        return documented(blp.arguments(schema))(wrapper)
 
     return decorator
 
