@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +144,38 @@ def _children(pid: int) -> list[int]:
         text = (task / "children").read_text().split()
         found += [int(c) for c in text]
     return found
+
+
+def _cpu(pid: int) -> float:
+    """Seconds of CPU (user + system) one process has used (Linux /proc)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) ": state is field 3
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """Seconds of CPU used by a process and its living descendants (gunicorn's workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += _cpu(p)
+            todo += _children(p)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def with_cpu(run: Callable[[], Load], pids: dict[str, int]) -> Load:
+    """``run()``, with the CPU each named process tree spent per request on it (us).
+
+    Where a request's time goes on a shared machine: the web workers, Redis; throughput
+    alone swings with the machine, CPU per request much less."""
+    before = {name: tree_cpu(pid) for name, pid in pids.items()}
+    load = run()
+    load.cpu_us = {name: (tree_cpu(pid) - before[name]) / max(load.requests, 1) * 1e6
+                   for name, pid in pids.items()}
+    return load
 
 
 def tree_rss(pid: int) -> int:

@@ -91,7 +91,9 @@ def signup_requests(delegates: list[str], sessions: list[str],
 
 def signups(quick: bool = False) -> Load:
     def measure() -> Load:
-        with _floor_app(appendonly=True) as srv:
+        with common.valkey(appendonly=True) as kv, \
+                common.gunicorn("bench.floor_app:create_app()", {"REDIS_URL": kv.url},
+                                probe="/floor") as srv:
             ids = [f"d{k:06d}" for k in range(signup_count(quick))]
 
             def token(did: str) -> str:
@@ -100,9 +102,9 @@ def signups(quick: bool = False) -> Load:
             # Warm up workers and script cache on another meeting, as Podium's figures do.
             python_load(srv.url, signup_requests(ids[:256], ["s1"], lambda d: f"/floor/w/{d}",
                                                  token), 600, once=True)
-            return median_run([
-                python_load(srv.url, signup_requests(
-                    ids, ["s1"], lambda d, k=k: f"/floor/m{k}/{d}", token), 600, once=True)
+            pids = {"web": srv.proc.pid, "redis": kv.proc.pid}
+            return median_run([common.with_cpu(lambda k=k: python_load(srv.url, signup_requests(
+                ids, ["s1"], lambda d: f"/floor/m{k}/{d}", token), 600, once=True), pids)
                 for k in range(SIGNUP_RUNS)])
 
     return _once("signups", quick, measure)

@@ -39,6 +39,7 @@ class Load:
     statuses: dict[int, int]
     client: str = "python"
     samples: list[float] | None = None  # req/s of each run when this is a median of runs
+    cpu_us: dict[str, float] | None = None  # CPU per request of named processes (with_cpu)
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from functools import partial
 
 from bench import common, floors, instructions
 from bench.common import row
@@ -61,13 +62,15 @@ def _signups(reg_url: str, event_id: str, ids: list[str], sessions: list[str]) -
     return python_load(reg_url, per, 600, once=True)
 
 
-def _scenario(r, reg_url: str, sessions: list[dict], n: int) -> Load:
-    """The median of floors.SIGNUP_RUNS runs, each on a fresh meeting of n delegates."""
+def _scenario(r, reg_url: str, sessions: list[dict], n: int, pids: dict[str, int]) -> Load:
+    """The median of floors.SIGNUP_RUNS runs, each on a fresh meeting of n delegates, with
+    the CPU the web workers and Redis spent per sign-up (``pids``)."""
     runs = []
     for _ in range(floors.SIGNUP_RUNS):
         event = "bench-" + uuid.uuid4().hex[:8]
         ids = _meeting(r, event, sessions, n)
-        runs.append(_signups(reg_url, event, ids, [s["id"] for s in sessions]))
+        load = partial(_signups, reg_url, event, ids, [s["id"] for s in sessions])
+        runs.append(common.with_cpu(load, pids))
     return median_run(runs)
 
 
@@ -78,7 +81,10 @@ def _rows(name: str, podium: Load, floor: Load) -> list[dict]:
     return [throughput,
             row(f"sign-up p50 latency, {name}", podium.p50_ms, floor.p50_ms, "ms"),
             row(f"sign-up p99 latency, {name}", podium.p99_ms, floor.p99_ms, "ms"),
-            row(f"sign-ups 5xx or lost, {name}", podium.errors, floor.errors, "requests")]
+            row(f"sign-ups 5xx or lost, {name}", podium.errors, floor.errors, "requests"),
+            *(row(f"{what} CPU per sign-up, {name}", podium.cpu_us[part], floor.cpu_us[part],
+                  "us") for part, what in (("web", "web workers'"), ("redis", "Redis's"))
+              if podium.cpu_us and floor.cpu_us)]
 
 
 def _memory(r, count: int) -> list[dict]:
@@ -107,10 +113,11 @@ def main(quick: bool = False) -> list[dict]:
         r = kv.client
         warm = "bench-warm-" + uuid.uuid4().hex[:6]
         _signups(reg.url, warm, _meeting(r, warm, [_session("ws", 0, 30)], 256), ["ws"])
+        pids = {"web": reg.proc.pid, "redis": kv.proc.pid}
         rows += _rows("one 30-seat session",
-                      _scenario(r, reg.url, [_session("ws", 0, 30)], n), floor)
+                      _scenario(r, reg.url, [_session("ws", 0, 30)], n, pids), floor)
         rows += _rows("100 sessions", _scenario(
-            r, reg.url, [_session(f"s{i}", i, 30) for i in range(100)], n), floor)
+            r, reg.url, [_session(f"s{i}", i, 30) for i in range(100)], n, pids), floor)
         rows += _memory(r, 5000 if quick else 50_000)
     if instructions.available():  # counted, not timed: the figure this machine cannot move
         rows.append(row("instructions per sign-up request, web process (callgrind)",
