@@ -60,6 +60,10 @@ def type_code(page, token):
 def test_accredited_badge_allowed_unaccredited_denied(site, page, door):
     open_door(page, door)
     check_page(page, "door")
+    # Each session says when it starts, in the meeting's time zone (the browser's is another),
+    # so a workshop held on two days is not two identical entries.
+    label = page.locator("#target option[value='session:press']").inner_text()
+    assert label.startswith("Session: Press room (") and "10:00" in label and "Annex" in label
     type_code(page, door["ana"])
     seen = verdict(page)
     assert seen["decision"] == "allow"

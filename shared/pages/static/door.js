@@ -36,6 +36,22 @@
     } catch (e) { network(false); }
   }
 
+  // When a session starts, in the meeting's own time zone: a workshop held on two days, or
+  // the same title in two rooms, must not look like one entry (a wrong pick denies everyone).
+  let when = null;
+  function startLabel(seconds) {
+    if (!when) {
+      try {
+        when = new Intl.DateTimeFormat(t("lang") || undefined, {timeZone: t("timezone"),
+          weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+      } catch (e) {  // an unknown zone: the device's own
+        when = new Intl.DateTimeFormat(undefined, {weekday: "short", day: "numeric",
+          month: "short", hour: "2-digit", minute: "2-digit"});
+      }
+    }
+    return seconds ? when.format(new Date(seconds * 1000)) : "";
+  }
+
   function fillTargets() {
     const select = $("target"), chosen = select.value, b = state.bundle;
     if (!b) return;
@@ -43,7 +59,8 @@
     for (const [sid, s] of Object.entries(b.sessions).sort((x, y) => x[1].starts - y[1].starts)) {
       if (s.status === "cancelled") continue;
       const room = (b.rooms[s.room] || {}).name || s.room || "";
-      options.push(Podium.el("option", {value: "session:" + sid}, `${t("session")}: ${s.title} (${room})`));
+      const where = [startLabel(s.starts), room].filter(Boolean).join(", ");
+      options.push(Podium.el("option", {value: "session:" + sid}, `${t("session")}: ${s.title} (${where})`));
     }
     for (const [rid, room] of Object.entries(b.rooms)) {
       options.push(Podium.el("option", {value: "room:" + rid}, `${t("room")}: ${room.name || rid}`));
