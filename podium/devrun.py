@@ -50,7 +50,16 @@ def _load_seed(env: dict) -> str:
             f"{len(report['warnings'])} warnings")
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C and SIGTERM stop everything, in order, whenever they come. Set explicitly: a
+    # shell starting us as a background job (``make run &`` in a script) passes SIGINT on as
+    # ignored, and Python would then keep ignoring it.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     (VAR / "log").mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -126,16 +135,14 @@ def _wait_ready(procs: list, urls: list[str], timeout: float = 60) -> None:
 
 
 def _watch(procs: list) -> int:
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    while not stop["now"]:
+    """Until a signal (KeyboardInterrupt) or a child's exit, which stops the rest."""
+    while True:
         for name, proc in procs:
             if proc.poll() is not None:
                 log = VAR / ("redis/server.log" if name == "redis" else f"log/{name}.log")
                 print(f"{name} exited with {proc.returncode}; see {log}; stopping")
                 return 1
         time.sleep(0.5)
-    return 0
 
 
 def _stop(procs: list) -> None:

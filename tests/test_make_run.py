@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,10 +19,13 @@ from podium.redisserver import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _start(env: dict, log: Path) -> subprocess.Popen:
+def _start(env: dict, log: Path, sigint_ignored: bool = False) -> subprocess.Popen:
+    # sigint_ignored: as a shell script's background job (``make run &``) is started.
     return subprocess.Popen([str(Path(sys.executable).parent / "podium"), "run"], cwd=ROOT,
                             env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=(
+                                (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                                if sigint_ignored else None))
 
 
 def _wait_running(proc: subprocess.Popen, log: Path, timeout: float = 90) -> str:
@@ -66,9 +70,14 @@ def test_make_run_brings_up_the_suite_and_keeps_data(tmp_path):
     assert code == 0
     assert "Podium stopped." in (tmp_path / "first.log").read_text()
 
-    second = _start(env, tmp_path / "second.log")
+    # Started as a background job, with SIGINT ignored: Ctrl-C (SIGINT) still stops it all.
+    second = _start(env, tmp_path / "second.log", sigint_ignored=True)
     try:
         banner = _wait_running(second, tmp_path / "second.log")
         assert "rcm-2017 already published (version 1)" in banner
     finally:
         assert _ctrl_c(second) == 0
+    assert "Podium stopped." in (tmp_path / "second.log").read_text()
+    for name in ("AGENDA_PORT", "PODIUM_DEV_REDIS_PORT"):  # nothing left listening
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", ports[name]), timeout=2).close()
