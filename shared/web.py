@@ -9,13 +9,23 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from importlib.resources import files
 from inspect import CO_COROUTINE
 from types import FunctionType, MethodType
 from typing import Any
 
 import marshmallow as ma
 import redis
-from flask import Flask, Request, Response, current_app, g, jsonify, request
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    request,
+    send_from_directory,
+)
 from flask.sessions import SessionInterface
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
@@ -26,6 +36,7 @@ from shared.config import check_safe, load
 from shared.errors import Problem
 
 API_PREFIX = "/api/v1"
+SWAGGER_UI_URL = "/docs/ui/"
 ACCEPTS_ATTR = "_podium_accepts"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 access_log = logging.getLogger("podium.access")
@@ -242,7 +253,7 @@ def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -258,7 +269,20 @@ def create_base_app(name: str, title: str, test_config: dict[str, Any] | None) -
     app.after_request(_finish_request)
     app.teardown_request(_teardown)
     _add_health(app)
+    _add_swagger_ui(app)
     return app, api
+
+
+def _add_swagger_ui(app: Flask) -> None:
+    """Swagger UI's files for ``/docs``, from the flask-swagger-ui package: the docs work on a
+    machine without internet (a CDN would also need a wider content security policy)."""
+    directory = str(files("flask_swagger_ui") / "dist")
+
+    @auth.public
+    def swagger_ui(filename: str) -> Response:
+        return send_from_directory(directory, filename, max_age=86400)
+
+    app.add_url_rule(SWAGGER_UI_URL + "<path:filename>", "swagger_ui", swagger_ui)
 
 
 def _add_health(app: Flask) -> None:

@@ -34,6 +34,7 @@ _COMMON = {
     ("GET", "/static/<path:filename>"): EVERYONE,
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/docs"): EVERYONE,
+    ("GET", "/docs/ui/<path:filename>"): EVERYONE,
     ("GET", "/health"): EVERYONE,
     ("GET", "/ready"): EVERYONE,
 }

@@ -34,11 +34,11 @@ LANGUAGES = ("en", "es")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
        "form-action 'self'")
-# The interactive API docs (Swagger UI, served by flask-smorest) load from its CDN and start
-# with an inline script; only that page gets this wider policy.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://cdn.jsdelivr.net; connect-src 'self'; frame-ancestors 'none'")
+# The interactive API docs (Swagger UI, its files served by each service under /docs/ui/)
+# start with flask-smorest's inline script; only that page gets this wider policy.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+            "frame-ancestors 'none'")
 
 
 def language() -> str:
