@@ -26,15 +26,39 @@ def token() -> None:
 @click.option("--label", default="", help="Who or what holds it (a device name).")
 @click.option("--room", "rooms", multiple=True, help="Gatekeepers: rooms this device guards.")
 def token_create(event_id: str, role: str, label: str, rooms: tuple[str, ...]) -> None:
-    """Create a token and print it once (only its hash is stored)."""
+    """Create a token and print it once (only its hash is stored).
+
+    A gatekeeper token is a door device, as one made through the API: listed and revocable
+    under /gate/devices, for a published meeting and its rooms only. An organiser token may
+    come before its meeting (it is what creates it)."""
     import redis
 
+    from services.registration import keys as reg_keys
+    from services.registration.gate import devices
     from shared.auth import create_token
+    from shared.errors import Problem
 
+    if rooms and role != "gatekeeper":
+        raise click.UsageError("--room is for gatekeeper tokens")
     url = load()["REDIS_URL"]
+    r = connect(url)
     try:
-        secret = create_token(connect(url), event_id, role, label=label, rooms=rooms,
-                              subject=label or None)
+        published = bool(r.exists(reg_keys.event(event_id)))
+        if role == "gatekeeper":
+            if not published:
+                raise click.ClickException(f"no published meeting {event_id!r}: doors need "
+                                           "its rooms and sessions")
+            device = devices.create(r, event_id, label or "door", list(rooms))
+            click.echo(f"door device {device['id']}: list and revoke it under "
+                       f"/api/v1/events/{event_id}/gate/devices", err=True)
+            secret = device["token"]
+        else:
+            if not published:
+                click.echo(f"no published meeting {event_id!r} yet: this token can create it "
+                           f"(PUT /api/v1/events/{event_id} on the agenda service)", err=True)
+            secret = create_token(r, event_id, role, label=label, subject=label or None)
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from exc
     except redis.ConnectionError as exc:
         raise click.ClickException(
             f"cannot reach Redis at {url}: set REDIS_URL to the suite's Redis "
