@@ -135,8 +135,10 @@ class DecisionSchema(Strict):
     scopes = fields.List(fields.String(validate=SLUG), load_default=list,
                          validate=validate.Length(max=50),
                          metadata={"description": "'general', or restricted sessions' "
-                                                  "accreditation slugs; approve defaults to "
-                                                  "general, revoke to all."})
+                                                  "accreditation slugs in the published "
+                                                  "agenda (others: 422 unknown_scope); "
+                                                  "approve defaults to general, revoke to "
+                                                  "all."})
     reason = fields.String(required=True, validate=[validate.Length(1, 1000), NO_CONTROL])
 
 

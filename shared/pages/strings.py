@@ -93,6 +93,9 @@ EN = {
     "reason_not_inside": "Not inside", "reason_unknown_session": "Choose a session or room",
     "accr_title": "Accreditation desk", "queue": "Accreditation queue", "all": "all",
     "filter": "Filter", "approve": "Approve", "reject": "Reject", "revoke": "Revoke",
+    "approve_for": "Approve for", "scope_general": "General (every restricted session)",
+    "accredited_for": "Accredited for",
+    "pick_scope": "Choose what to approve: general, or at least one session.",
     "reason": "Reason", "decision_done": "Decision recorded.", "none_found": "nobody matches",
     "actions": "Decide", "print_badge": "Print badge", "badges_title": "Badges",
     "badges_help": "Print the badges of approved delegates matching the delegation and "
@@ -216,7 +219,11 @@ ES = {
     "reason_not_inside": "No está dentro", "reason_unknown_session": "Elija una sesión o sala",
     "accr_title": "Mesa de acreditación", "queue": "Solicitudes de acreditación",
     "all": "todas", "filter": "Filtrar", "approve": "Aprobar", "reject": "Rechazar",
-    "revoke": "Revocar", "reason": "Motivo", "decision_done": "Decisión registrada.",
+    "revoke": "Revocar", "approve_for": "Aprobar para",
+    "scope_general": "General (todas las sesiones restringidas)",
+    "accredited_for": "Acreditación para",
+    "pick_scope": "Elija qué aprobar: general, o al menos una sesión.",
+    "reason": "Motivo", "decision_done": "Decisión registrada.",
     "none_found": "nadie coincide", "actions": "Decidir", "print_badge": "Imprimir gafete",
     "badges_title": "Gafetes",
     "badges_help": "Imprima los gafetes de los delegados aprobados que coinciden con los "

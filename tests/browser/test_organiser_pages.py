@@ -107,3 +107,61 @@ def test_broadcast_with_audience_preview_and_delivery_status(site, page, new_pag
     received = mine.locator("#received").inner_text()
     assert "Bus to the venue" in received and "delivered" in received
     check_page(mine, "delegate-notices")
+
+
+def test_approve_for_named_restricted_sessions_and_see_who_holds_what(site, new_page,
+                                                                       make_token, meeting_id,
+                                                                       mailbox):
+    """Walkthrough findings: Approve could only grant 'general', and the queue did not show
+    what anyone was accredited for."""
+    agenda, registration = site["agenda"], site["registration"]
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+    for sid, day, start, end, title, scope in (
+            ("child", "2030-06-20", "10:00", "12:00", "Child protection workshop",
+             "child-protection"),
+            ("ministers", "2030-06-21", "09:00", "10:00", "Ministerial round table", "ministers")):
+        resp = agenda.post(f"/api/v1/events/{meeting_id}/sessions", org, json={
+            "id": sid, "day": day, "start": start, "end": end, "title": title, "room": "honor",
+            "access": "accredited", "accreditation": scope})
+        assert resp.status_code == 201, resp.text
+    flows.publish(agenda, org, meeting_id)
+    rosa, _ = flows.register(registration, mailbox, meeting_id, f"rosa.{meeting_id}@example.org",
+                             "Rosa Díaz")
+    desk = new_page()
+    desk.goto(f"{registration.url}/events/{meeting_id}/accreditation?lang=en")
+    sign_in(desk, org)
+    row = desk.locator("#queue tr", has_text="Rosa Díaz")
+    choices = row.locator("fieldset.scopes")
+    assert "Approve for" in choices.inner_text()
+    child = choices.locator("label", has_text="Child protection workshop")
+    assert "10:00–12:00" in child.inner_text()
+    assert choices.locator("label", has_text="Ministerial round table").count() == 1
+    assert row.locator("td.scopes").inner_text() == "—"
+    check_page(desk, "accreditation-scopes")
+
+    # Nothing ticked: the desk asks for a choice and sends nothing.
+    row.locator("input[name=reason]").fill("Child-protection focal point")
+    choices.locator("input[value=general]").uncheck()
+    row.locator("button[data-decision=approve]").click()
+    desk.wait_for_selector("#queue-status .notice.error")
+    assert "Choose what to approve" in desk.locator("#queue-status").inner_text()
+    # The workshop only.
+    child.locator("input").check()
+    row.locator("button[data-decision=approve]").click()
+    desk.wait_for_selector("#queue-status .notice.ok")
+    got = registration.get(f"/api/v1/events/{meeting_id}/delegates/{rosa}/accreditation", org)
+    assert got.json()["scopes"] == ["child-protection"]
+    desk.select_option("#q-status", "approved")
+    desk.click("#filters button[type=submit]")
+    row = desk.locator("#queue tr", has_text="Rosa Díaz")
+    wait_until(lambda: row.locator("td.scopes").inner_text() == "Child protection workshop")
+
+    # The same desk in Spanish.
+    desk.goto(f"{registration.url}/events/{meeting_id}/accreditation?lang=es")
+    desk.wait_for_selector("#signout", state="visible")
+    assert "Acreditación para" in desk.locator("#queue thead").inner_text()
+    desk.select_option("#q-status", "pending")
+    assert "Aprobar para" in desk.locator("#scope-choices").inner_html()
+    assert "General (todas las sesiones restringidas)" in desk.locator(
+        "#scope-choices").inner_html()

@@ -11,6 +11,24 @@ if redis.call('EXISTS', dkey) == 0 then return {'error', 'not_found'} end
 local before = redis.call('HGET', dkey, 'accreditation')
 local skey = P .. 'accred:' .. did
 local scopes = cjson.decode(scopes_json)
+-- A scope must name something the doors know: 'general', or the accreditation slug of a
+-- restricted session in the copy (a revocation may also name any scope the delegate holds,
+-- say of a session opened since). Checked here so the agenda cannot change in between.
+if #scopes > 0 then
+  local known = {general = true}
+  for _, sid in ipairs(redis.call('SMEMBERS', P .. 'sessions')) do
+    local s = redis.call('HMGET', P .. 'session:' .. sid, 'access', 'accreditation')
+    if s[1] == 'accredited' and s[2] then known[s[2]] = true end
+  end
+  local unknown = {}
+  for _, scope in ipairs(scopes) do
+    if not known[scope] and not (decision == 'revoke'
+                                 and redis.call('SISMEMBER', skey, scope) == 1) then
+      unknown[#unknown + 1] = scope
+    end
+  end
+  if #unknown > 0 then return {'error', 'unknown_scope', cjson.encode(unknown)} end
+end
 local after, etype
 if decision == 'approve' then
   for _, s in ipairs(scopes) do redis.call('SADD', skey, s) end

@@ -135,3 +135,67 @@ def test_the_queue_filters_by_status_delegation_and_category(registration, r, me
     assert resp.status_code == 422
     assert registration.get(f"{API}{meeting_id}/delegates",
                             token_for(registration, a["id"], meeting_id)).status_code == 403
+
+
+def test_an_unknown_scope_is_refused_and_nothing_is_stored(registration, r, meeting_id,
+                                                           make_token):
+    """Walkthrough finding: a misspelt scope was accepted and e-mailed to the delegate."""
+    from services.registration import keys
+
+    publish_copy(r, meeting_id, [
+        session("child", "09:00", "10:00", access="accredited", accreditation="child-protection"),
+        session("closed", "11:00", "12:00", access="accredited", accreditation="ministers"),
+        session("open", "14:00", "15:00")])
+    org = make_token(meeting_id)
+    d = register(registration, meeting_id, "ana@example.org")
+    before = len(events(r, meeting_id))
+    for scopes in (["workshop-typo"], ["general", "workshop-typo"], ["open"]):
+        resp = _decide(registration, org, meeting_id, d["id"], "approve", scopes=scopes)
+        assert resp.status_code == 422, resp.text
+        problem = resp.json()
+        assert resp.headers["Content-Type"] == "application/problem+json"
+        assert problem["reason"] == "unknown_scope"
+        assert scopes[-1] in problem["detail"]
+        # The known ones are named, so the organiser can correct the spelling.
+        assert "child-protection" in problem["detail"] and "Session child" in problem["detail"]
+        assert problem["errors"]["scopes"] and problem["known_scopes"] == [
+            "child-protection", "general", "ministers"]
+    assert r.hget(keys.delegate(meeting_id, d["id"]), "accreditation") == "pending"
+    assert not r.exists(keys.accreditation(meeting_id, d["id"]))
+    assert not r.exists(keys.audit(meeting_id, d["id"]))
+    assert len(events(r, meeting_id)) == before  # nothing announced, so nobody e-mailed
+
+    # A typo in a revocation is refused too, and takes nothing away.
+    assert _decide(registration, org, meeting_id, d["id"], "approve",
+                   scopes=["child-protection"]).status_code == 200
+    resp = _decide(registration, org, meeting_id, d["id"], "revoke", scopes=["child-protektion"])
+    assert resp.status_code == 422 and resp.json()["reason"] == "unknown_scope"
+    audit = registration.get(f"{API}{meeting_id}/delegates/{d['id']}/accreditation", org).json()
+    assert audit["scopes"] == ["child-protection"] and len(audit["audit"]) == 1
+
+
+def test_a_held_scope_can_be_revoked_after_its_session_opened(registration, r, meeting_id,
+                                                              make_token):
+    """A scope the delegate holds stays revocable when no restricted session uses it any more."""
+    publish_copy(r, meeting_id, [session("child", "09:00", "10:00", access="accredited",
+                                         accreditation="child-protection")])
+    org = make_token(meeting_id)
+    d = register(registration, meeting_id, "ana@example.org")
+    assert _decide(registration, org, meeting_id, d["id"], "approve",
+                   scopes=["child-protection"]).status_code == 200
+    publish_copy(r, meeting_id, [session("child", "09:00", "10:00")], version=2)
+    assert _decide(registration, org, meeting_id, d["id"], "approve",
+                   scopes=["child-protection"]).json()["reason"] == "unknown_scope"
+    resp = _decide(registration, org, meeting_id, d["id"], "revoke", scopes=["child-protection"])
+    assert resp.status_code == 200 and resp.json()["accreditation"] == "revoked"
+
+
+def test_the_queue_shows_each_delegates_scopes(registration, r, meeting_id, make_token):
+    publish_copy(r, meeting_id, [session("child", "09:00", "10:00", access="accredited",
+                                         accreditation="child-protection")])
+    org = make_token(meeting_id)
+    a, b = (register(registration, meeting_id, f"{n}@example.org") for n in ("a", "b"))
+    _decide(registration, org, meeting_id, a["id"], "approve", scopes=["child-protection"])
+    listed = registration.get(f"{API}{meeting_id}/delegates", org).json()["delegates"]
+    assert {d["id"]: d["scopes"] for d in listed} == {a["id"]: ["child-protection"],
+                                                       b["id"]: []}

@@ -87,8 +87,12 @@ def test_a_session_made_restricted_keeps_only_covered_delegates_and_promotes_no_
     """Review finding: promotion once ignored accreditation, so a waitlisted delegate whose
     accreditation did not cover a session made restricted later got a seat in it."""
     org = make_token(meeting_id)
+    # A later session already carries the 'child' scope, so approving for it is accepted.
     _meeting(agenda, org, meeting_id, [{"id": "ws", "start": "09:00", "end": "10:00",
-                                        "title": "Workshop", "capacity": 1}])
+                                        "title": "Workshop", "capacity": 1},
+                                       {"id": "child-2", "start": "15:00", "end": "16:00",
+                                        "title": "Follow-up", "access": "accredited",
+                                        "accreditation": "child"}])
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     seated, waiting, covered = (register(registration, meeting_id, f"{n}@example.org")["id"]
                                 for n in ("seated", "waiting", "covered"))

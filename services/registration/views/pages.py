@@ -12,8 +12,8 @@ from pathlib import Path
 import marshmallow as ma
 from flask import Blueprint, Flask, current_app, render_template, request
 
+from services.registration import accreditation, pagedata
 from services.registration import operations as ops
-from services.registration import pagedata
 from services.registration.schemas import CATEGORIES, AccessLinkSchema, RegisterSchema
 from shared import auth, pages
 from shared.auth import public, roles
@@ -147,8 +147,16 @@ def door(event: str):
 @public
 def accreditation_desk(event: str):
     """The organisers' accreditation queue, badges and room occupancy (script signs in)."""
-    html = render_template("accreditation.html", event=ops.get_meeting(get_redis(), event),
-                           categories=CATEGORIES)
+    r = get_redis()
+    restricted = accreditation.restricted_sessions(r, event)
+    # Approve offers 'general' plus each other scope still in use, with its sessions' times.
+    choices: dict[str, list[dict]] = {}
+    for s in restricted:
+        if s["accreditation"] != "general" and s.get("status") != "cancelled":
+            choices.setdefault(s["accreditation"], []).append(s)
+    html = render_template("accreditation.html", event=ops.get_meeting(r, event),
+                           categories=CATEGORIES, choices=list(choices.items()),
+                           scope_titles=accreditation.scope_titles(restricted))
     # The badge sheet opens from a blob, which inherits this page's policy; its layout is an
     # inline <style>. Scripts stay limited to our own files.
     return html, 200, {"Content-Security-Policy": pages.CSP.replace(

@@ -1,5 +1,6 @@
-/* The organisers' accreditation desk: the queue with approve/reject/revoke and reasons,
- * badge printing, and live occupancy of every room. */
+/* The organisers' accreditation desk: the queue with approve (general or for named
+ * restricted sessions), reject and revoke with reasons, who holds which scopes, badge
+ * printing, and live occupancy of every room. */
 "use strict";
 (() => {
   const {api, el, say, problemText, t} = Podium;
@@ -12,10 +13,25 @@
     return params;
   }
 
-  async function decide(id, decision, reasonInput) {
+  /* A delegate's scopes as organisers know them: session titles, or "general". */
+  function scopeText(scopes) {
+    const titles = JSON.parse($("scope-titles").textContent);
+    if (!scopes || !scopes.length) return "—";
+    return scopes.map(s => s === "general" ? t("scope_general") : titles[s] || s).join("; ");
+  }
+
+  async function decide(id, decision, reasonInput, choices) {
     const reason = reasonInput.value.trim();
     if (!reason) { reasonInput.focus(); reasonInput.setAttribute("aria-invalid", "true"); return; }
-    const resp = await api("POST", `/events/${ev()}/delegates/${id}/accreditation`, {decision, reason});
+    const body = {decision, reason};
+    if (decision === "approve") {
+      body.scopes = [...choices.querySelectorAll("input[name=scope]:checked")].map(c => c.value);
+      if (!body.scopes.length) {
+        choices.querySelector("input[name=scope]").focus();
+        return say("queue-status", "error", t("pick_scope"));
+      }
+    }
+    const resp = await api("POST", `/events/${ev()}/delegates/${id}/accreditation`, body);
     if (!resp.ok) return say("queue-status", "error", problemText(resp));
     say("queue-status", "ok", t("done"));
     load();
@@ -27,10 +43,12 @@
     const actions = [];
     const allowed = {pending: ["approve", "reject"], approved: ["revoke"], rejected: ["approve"],
                      revoked: ["approve"]}[d.accreditation] || [];
+    const choices = $("scope-choices").content.firstElementChild.cloneNode(true);
+    if (allowed.includes("approve")) actions.push(choices);
     for (const decision of allowed) {
       const button = el("button", {type: "button", "data-decision": decision,
                                    class: decision === "approve" ? "" : "secondary"}, t(decision));
-      button.addEventListener("click", () => decide(d.id, decision, reason));
+      button.addEventListener("click", () => decide(d.id, decision, reason, choices));
       actions.push(button, " ");
     }
     if (d.accreditation === "approved") {
@@ -41,6 +59,7 @@
     return el("tr", {"data-delegate": d.id},
       el("td", {}, d.name), el("td", {}, d.delegation), el("td", {}, d.category),
       el("td", {class: "status"}, t("acc_" + d.accreditation)),
+      el("td", {class: "scopes"}, scopeText(d.scopes)),
       el("td", {}, el("label", {for: reasonId}, t("reason")), reason, ...actions));
   }
 
