@@ -30,12 +30,20 @@ def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
     page.click("#edit button[type=submit]")
     page.wait_for_selector("#edit-status .notice.ok")
 
+    # A field without a value (no capacity: unlimited) shows as a dash, not as None.
+    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/opening", org,
+                        json={"capacity": None},
+                        headers={"If-Match": agenda.get(
+                            f"/api/v1/events/{meeting_id}/sessions/opening", org
+                        ).headers["ETag"]})
+    assert resp.status_code == 200, resp.text
     page.fill("#note", "Opening moved to 15:00")
     page.click("#publish button[type=submit]")
     page.wait_for_selector("#v-2")
     version = page.locator("#v-2").inner_text()
     assert "Opening moved to 15:00" in version and "new time" in version
     assert "start: 14:00 → 15:00" in version
+    assert "capacity: 10 → —" in version and "None" not in version
     check_page(page, "organise")
 
 
