@@ -3,6 +3,8 @@ HTML with its language, a strict content policy and no token leaking through Ref
 
 from __future__ import annotations
 
+import re
+
 from conftest import wait_until
 from tests import flows
 
@@ -34,6 +36,10 @@ def test_every_page_is_html_with_language_and_policy(suite, make_token, meeting_
         assert '<html lang="es">' in resp.text
         assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
         assert resp.headers["Referrer-Policy"] == "no-referrer"
+        # Its icon is served (a browser would otherwise ask for /favicon.ico and get a 404).
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', resp.text).group(1)
+        answer = server.get(icon)
+        assert answer.status_code == 200 and "svg" in answer.headers["Content-Type"]
 
 
 def test_bad_registration_form_is_a_422_page_and_stores_nothing(suite, make_token, meeting_id,
