@@ -62,6 +62,10 @@ def test_register_sign_up_and_land_on_the_waitlist(site, page, new_page, make_to
     sign_up(page, "opening")
     assert page.locator("#message").inner_text() == "Done: you have a seat."
     assert "Seat confirmed" in page.locator("#mine [data-session=opening]").inner_text()
+    # Post/Redirect/Get: the page is at its own address again, so a reload posts nothing.
+    assert "/me?" in page.url and "/me/signup" not in page.url and "signed=opening" in page.url
+    page.reload()
+    assert page.locator("#message").inner_text() == "Done: you have a seat."
 
     other = new_page()
     second = register_in_browser(other, site, mailbox, meeting_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import marshmallow as ma
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 
 from services.registration import accreditation, pagedata
 from services.registration import operations as ops
@@ -105,7 +105,28 @@ def _me(event: str, message: dict | None = None, status: int = 200):
 @roles("delegate")
 def me(event: str):
     """The delegate's page: their sessions, sign-up, waitlists, calendar, badge, notices."""
-    return _me(event)
+    return _me(event, _done(event))
+
+
+def _done(event: str) -> dict | None:
+    """What a sign-up or leave just did, for the page it redirected to (``?signed=`` or
+    ``?left=``): told from the delegate's sessions as they are now."""
+    if sid := request.args.get("left"):
+        return {"kind": "ok", "session": sid, "state": "left"}
+    if sid := request.args.get("signed"):
+        held = {s["session"]: s for s in ops.my_sessions(get_redis(), event,
+                                                          auth.current().subject)}
+        if sid in held:
+            return {"kind": "ok", "session": sid, "state": held[sid]["state"],
+                    "position": held[sid]["position"]}
+    return None
+
+
+def _back(event: str, **done: str):
+    """Post/Redirect/Get: after a change, the delegate's page at its own address, so that
+    reloading it does not post the form again."""
+    return redirect(url_for(".me", event=event, token=request.args.get("token", ""),
+                            lang=request.args.get("lang"), **done), 303)
 
 
 @bp.post("/events/<event>/me/signup")
@@ -119,7 +140,7 @@ def sign_up(event: str):
     except Problem as exc:
         return _me(event, {"kind": "error", "session": sid, "reason": exc.reason,
                            "detail": exc.detail, **exc.extra}, exc.status)
-    return _me(event, {"kind": "ok", "session": sid, **result}, 200)
+    return _back(event, signed=result["session"])
 
 
 @bp.post("/events/<event>/me/leave")
@@ -133,7 +154,7 @@ def leave(event: str):
     except Problem as exc:
         return _me(event, {"kind": "error", "session": sid, "reason": exc.reason,
                            "detail": exc.detail}, exc.status)
-    return _me(event, {"kind": "ok", "session": sid, "state": "left"}, 200)
+    return _back(event, left=sid)
 
 
 @bp.get("/events/<event>/door")
