@@ -53,6 +53,15 @@ def test_bad_registration_form_is_a_422_page_and_stores_nothing(suite, make_toke
     assert resp.status_code == 422
     assert 'aria-invalid="true"' in resp.text and "e-email" in resp.text
     assert r.zcard(keys.delegates(meeting_id)) == 0
+    # Empty boxes are called empty, in the page's language (not "Length must be between").
+    for lang, said in (("en", "Please fill this in."), ("es", "Complete este campo.")):
+        resp = suite["registration"].post(
+            f"/events/{meeting_id}/register?lang={lang}", headers=HTML,
+            data={"name": " ", "email": "ana@example.org", "delegation": "",
+                  "category": "member_country", "language": lang})
+        assert resp.status_code == 422
+        assert resp.text.count(said) == 2 and "Length must be" not in resp.text
+    assert r.zcard(keys.delegates(meeting_id)) == 0
 
 
 def test_page_errors_are_pages_for_people_and_problems_for_programs(suite, meeting_id):

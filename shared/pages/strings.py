@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 EN = {
+    "field_required": "Please fill this in.",
     "podium": "Podium", "skip": "Skip to content", "site_nav": "Site",
     "footer": "Podium: registration, agenda and access control for meetings.",
     "start_title": "Meetings", "start_intro": "Choose a meeting and what you want to do.",
@@ -126,6 +127,7 @@ EN = {
 }
 
 ES = {
+    "field_required": "Complete este campo.",
     "skip": "Ir al contenido", "site_nav": "Sitio",
     "footer": "Podium: inscripción, agenda y control de acceso para reuniones.",
     "start_title": "Reuniones", "start_intro": "Elija una reunión y lo que desea hacer.",

@@ -18,6 +18,7 @@ from services.registration.schemas import CATEGORIES, AccessLinkSchema, Register
 from shared import auth, pages
 from shared.auth import public, roles
 from shared.errors import Problem
+from shared.pages.strings import STRINGS
 from shared.ratelimit import limit
 from shared.store import get_redis
 from shared.web import accepts
@@ -48,8 +49,13 @@ def register(event: str):
     try:
         data = RegisterSchema().load(form)
     except ma.ValidationError as exc:
+        errors = exc.normalized_messages()
+        required = STRINGS[pages.language()]["field_required"]
+        for field in errors.keys() & RegisterSchema().fields.keys():
+            if not form.get(field):  # an empty box: say so, not "Length must be between..."
+                errors[field] = [required]
         return render_template("register.html", event=meeting, categories=CATEGORIES,
-                               form=form, errors=exc.normalized_messages()), 422
+                               form=form, errors=errors), 422
     try:
         _delegate, created = ops.register(
             r, event, data, public_url=current_app.config["PUBLIC_REGISTRATION_URL"],
