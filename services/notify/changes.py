@@ -93,17 +93,15 @@ def item(change: dict, session: dict, before: dict, rooms: dict) -> dict:
     cancelled = bool({"cancelled", "removed"} & set(labels))
     return {"session": session["id"], "title": session["title"], "labels": labels,
             "cancelled": cancelled,
-            "old": {"when": when(old), "room": old.get("room_name"), "title": old["title"]},
-            "new": {"when": when(session), "room": session.get("room_name")},
+            # The schedule as facts: each e-mail words it in its reader's language (``words``).
+            "old": {**schedule(old), "room": old.get("room_name"), "title": old["title"]},
+            "new": {**schedule(session), "room": session.get("room_name")},
             "calendar": session}
 
 
-def when(s: dict) -> str:
-    """``2030-06-19 14:00`` or ``2030-06-19 (morning)``: what a delegate reads."""
-    day = s.get("day") or ""
-    if s.get("start"):
-        return f"{day} {s['start']}".strip()
-    return f"{day} ({s['part_of_day']})" if s.get("part_of_day") else day
+def schedule(s: dict) -> dict:
+    """Day, start, end and part of day, without the empty ones (the payload is stored)."""
+    return {f: s[f] for f in _WHEN if s.get(f)}
 
 
 def _order(it: dict) -> str:

@@ -58,7 +58,7 @@ class _Job:
     config: dict
     eid: str
     notice: dict
-    title: str
+    meeting: dict  # id, title, timezone (``meeting``)
     owner: str
     retry_due: str | None
     payloads: dict = field(default_factory=dict)
@@ -66,6 +66,10 @@ class _Job:
     @property
     def where(self) -> records.Place:
         return records.place(self.eid, self.notice["id"])
+
+    @property
+    def title(self) -> str:
+        return self.meeting.get("title") or self.eid
 
     def value(self, record: dict) -> str:
         """What to store for a recipient's new status (see ``records.value``)."""
@@ -82,11 +86,17 @@ def status_of(r: redis.Redis, eid: str, nid: str, did: str) -> dict:
     return records.delivery(stored(r, records.place(eid, nid), did))
 
 
-def meeting_title(r: redis.Redis, eid: str, notice: dict) -> str:
+def meeting(r: redis.Redis, eid: str, notice: dict) -> dict:
+    """The meeting as the notice carries it (change notices), else notify's copy of it; {}
+    when notify has none yet."""
     if notice.get("event", {}).get("title"):
-        return notice["event"]["title"]
+        return notice["event"]
     raw = r.get(keys.event(eid))
-    return json.loads(raw).get("title", eid) if raw else eid
+    return {**json.loads(raw), "id": eid} if raw else {}
+
+
+def meeting_title(r: redis.Redis, eid: str, notice: dict) -> str:
+    return meeting(r, eid, notice).get("title") or eid
 
 
 def deliver(r: redis.Redis, mailers: MailerPool, config: dict, eid: str, nid: str,
@@ -110,7 +120,7 @@ def _deliver(r: redis.Redis, mailers: MailerPool, mailer: Mailer, config: dict, 
         log.error("notice %s/%s vanished; nothing to send", eid, nid)
         return Outcome()
     notice = records.notice(nid, first.notice)
-    job = _Job(r, config, eid, notice, meeting_title(r, eid, notice), owner, retry_due)
+    job = _Job(r, config, eid, notice, meeting(r, eid, notice), owner, retry_due)
     todo: queue.SimpleQueue[chunks.Chunk | list[str]] = queue.SimpleQueue()
     todo.put(first)
     for i in range(CHUNK, len(delegate_ids), CHUNK):
@@ -225,12 +235,14 @@ def _bytes(job: _Job, person: dict, pkey: str, payload) -> bytes:
             _skeletons.clear()
         _skeletons[cache_key] = render.skeleton(notice, person, payload, event_id=eid,
                                                 sender=job.config["MAIL_FROM"],
-                                                meeting_title=job.title)
+                                                meeting_title=job.title,
+                                                meeting=job.meeting)
     skeleton = _skeletons[cache_key]
     if skeleton is not None:
         return skeleton.for_(person, eid, notice["id"])
     msg, _ = render.build(notice, person, payload, event_id=eid,
-                          sender=job.config["MAIL_FROM"], meeting_title=job.title)
+                          sender=job.config["MAIL_FROM"], meeting_title=job.title,
+                          meeting=job.meeting)
     return msg.as_bytes()
 
 

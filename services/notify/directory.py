@@ -81,6 +81,24 @@ def stored_session(sid: str, raw: str | None) -> dict:
     return json.loads(raw) if raw else {"id": sid, "title": sid}
 
 
+def scope_titles(r: redis.Redis, eid: str, scopes: list[str]) -> list[str]:
+    """The titles of the sessions an accreditation's scopes open, in agenda order, for the
+    e-mail to name them (a scope is a restricted session's accreditation slug; 'general'
+    opens every session and is worded as such). A slug no stored session carries is named
+    by the session of that id, else by itself."""
+    wanted = [scope for scope in scopes if scope != "general"]
+    if not wanted:
+        return []
+    stored = sorted((json.loads(raw) for raw in r.hvals(keys.sessions(eid))),
+                    key=lambda s: (str(s.get("starts_at") or s.get("day") or ""), s["id"]))
+    titles: list[str] = []
+    for scope in wanted:
+        found = [s["title"] for s in stored if s.get("accreditation") == scope] or \
+            [s["title"] for s in stored if s["id"] == scope] or [scope]
+        titles.extend(title for title in found if title not in titles)
+    return titles
+
+
 def audience(r: redis.Redis, eid: str, kind: str, value) -> list[str]:
     """Resolve a broadcast audience to delegate ids, sorted (a stable order to batch by).
 

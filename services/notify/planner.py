@@ -55,8 +55,10 @@ def plan(r: redis.Redis, msg: bus.Message, enqueue: Enqueue, batch: int = 200) -
         # event's delegate record says which, and the e-mail must not say "revoked" outright.
         held = isinstance(data.get("delegate"), dict) and \
             data["delegate"].get("accreditation") == "approved"
+        scopes = data.get("scopes") or []
         _one(r, eid, f"acc-{msg.id}", "accreditation_" + kind.rsplit(".", 1)[-1], did,
-             {"scopes": data.get("scopes") or [], "reason": data.get("reason") or "",
+             {"scopes": scopes, "sessions": directory.scope_titles(r, eid, scopes),
+              "reason": data.get("reason") or "",
               "still_accredited": held and kind.endswith(".revoked")}, enqueue)
     elif kind.startswith("registration.signup."):
         _plan_signup(r, eid, msg, did, enqueue)

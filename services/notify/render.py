@@ -1,5 +1,6 @@
 """Render a notice for one recipient: multipart/alternative (text + HTML) in the delegate's
-language, with one iCalendar attachment per changed session for change notices.
+language, with one iCalendar attachment per changed session for change notices, and the
+session's for a seat (sign-up confirmed, or promoted from the waitlist).
 
 Bulk sends render once per (notice, language, payload) with stand-in values for the name,
 address and Message-ID, and only substitute those per recipient (``Skeleton``): at 10,000
@@ -15,7 +16,7 @@ from email.utils import formataddr, formatdate, parseaddr
 
 from jinja2 import Environment, PackageLoader
 
-from services.notify import mime
+from services.notify import mime, words
 from services.notify.directory import LANGUAGES, clean
 from shared import calendar
 
@@ -23,6 +24,7 @@ _envs: dict[bool, Environment] = {}
 # Stand-ins: plain ASCII that neither Jinja, HTML escaping nor the header folder changes.
 NAME_TEXT, NAME_HTML = "PODIUMxNAMExTEXT", "PODIUMxNAMExHTML"
 TO, MID, ATTENDEE = "podium-to@to.invalid", "<podium-mid@mid.invalid>", "podium-att@att.invalid"
+SEATED = ("signup_confirmed", "signup_promoted")  # notices that give a seat in a session
 LONGEST_8BIT_LINE = 900  # under SMTP's 998 octets, leaving room for a substituted name
 
 
@@ -41,7 +43,8 @@ def language(recipient: dict) -> str:
 def parts(notice: dict, payload, *, name: str, lang: str, meeting_title: str,
           name_html: str | None = None) -> dict[str, str]:
     """Subject, text and HTML of one message."""
-    ctx = {"notice": notice, "p": payload, "meeting_title": meeting_title, "lang": lang}
+    ctx = {"notice": notice, "p": payload, "meeting_title": meeting_title, "lang": lang,
+           **words.helpers(lang)}
     path = f"{lang}/{notice['kind']}.j2"
     return {
         "subject": clean(env(False).get_template(path).render(**ctx, name=name,
@@ -53,8 +56,10 @@ def parts(notice: dict, payload, *, name: str, lang: str, meeting_title: str,
 
 
 def build(notice: dict, recipient: dict, payload, *, event_id: str, sender: str,
-          meeting_title: str, stand_ins: bool = False) -> tuple[EmailMessage, bool]:
-    """The e-mail for one recipient; also whether every part is 8bit (so stand-ins work)."""
+          meeting_title: str, stand_ins: bool = False,
+          meeting: dict | None = None) -> tuple[EmailMessage, bool]:
+    """The e-mail for one recipient; also whether every part is 8bit (so stand-ins work).
+    ``meeting`` (id, title, timezone): for the calendar of a notice that carries none."""
     lang = language(recipient)
     if stand_ins:
         name, name_html, to, mid, attendee = NAME_TEXT, NAME_HTML, TO, MID, ATTENDEE
@@ -73,7 +78,7 @@ def build(notice: dict, recipient: dict, payload, *, event_id: str, sender: str,
         cte = _cte(body)
         all_8bit &= cte == "8bit"
         (msg.set_content if i == 0 else msg.add_alternative)(body, subtype=subtype, cte=cte)
-    for filename, method, ics in attachments(notice, payload, sender, attendee):
+    for filename, method, ics in attachments(notice, payload, sender, attendee, meeting):
         cte = _cte(ics)
         all_8bit &= cte == "8bit"
         msg.add_attachment(ics, subtype="calendar", filename=filename, cte=cte,
@@ -82,13 +87,13 @@ def build(notice: dict, recipient: dict, payload, *, event_id: str, sender: str,
 
 
 def skeleton(notice: dict, recipient: dict, payload, *, event_id: str, sender: str,
-             meeting_title: str) -> Skeleton | None:
+             meeting_title: str, meeting: dict | None = None) -> Skeleton | None:
     """The message with stand-ins for this recipient's (notice, language, payload), written
     by ``mime`` (a fraction of the e-mail package's time); None when a part is not 8bit,
     and then each recipient's message is built whole."""
     content = parts(notice, payload, name=NAME_TEXT, name_html=NAME_HTML,
                     lang=language(recipient), meeting_title=meeting_title)
-    calendars = attachments(notice, payload, sender, ATTENDEE)
+    calendars = attachments(notice, payload, sender, ATTENDEE, meeting)
     if any(_cte(body) != "8bit" for body in
            (content["text"], content["html"], *(ics for _, _, ics in calendars))):
         return None
@@ -96,7 +101,7 @@ def skeleton(notice: dict, recipient: dict, payload, *, event_id: str, sender: s
                         content["text"], content["html"], calendars)
     if data is None:  # an unusual attachment name: let the e-mail package encode it
         msg, all_8bit = build(notice, recipient, payload, event_id=event_id, sender=sender,
-                              meeting_title=meeting_title, stand_ins=True)
+                              meeting_title=meeting_title, stand_ins=True, meeting=meeting)
         return Skeleton(msg.as_bytes()) if all_8bit else None
     return Skeleton(data)
 
@@ -112,23 +117,36 @@ def _headers(notice: dict, event_id: str, sender: str, to: str, mid: str,
     return out
 
 
-def attachments(notice: dict, payload, sender: str, attendee: str) -> list[tuple[str, str, str]]:
+def attachments(notice: dict, payload, sender: str, attendee: str,
+                meeting: dict | None = None) -> list[tuple[str, str, str]]:
     """One calendar per changed session: Outlook reads only the first VEVENT of an iMIP
-    part, and REQUEST and CANCEL cannot share one calendar object (RFC 5546)."""
+    part, and REQUEST and CANCEL cannot share one calendar object (RFC 5546). A seat
+    (confirmed, or promoted from the waitlist) brings its session's calendar, with the
+    UID the agenda export and change notices use: one entry in the delegate's calendar."""
+    event = notice.get("event") or meeting
+    if notice["kind"] in SEATED:
+        session = payload.get("session") or {}
+        if not (event or {}).get("timezone") or not (session.get("starts_at") or (
+                session.get("part_of_day") == "all_day" and session.get("day"))):
+            return []  # a session or meeting notify has no times for: the text says enough
+        return [_calendar(event, session, "REQUEST", sender, attendee)]
     if notice["kind"] != "change":
         return []
-    out = []
-    for it in payload:
-        method = "CANCEL" if it["cancelled"] else "REQUEST"
-        cal = calendar.calendar(notice["event"], [it["calendar"]], method=method,
-                                vtimezone=False)
-        for event in cal.walk("VEVENT"):
-            event.add("organizer", "mailto:" + parseaddr(sender)[1])
-            # No parameters: the line stays short enough that no fold splits the stand-in.
-            event.add("attendee", "mailto:" + attendee)
-        ics = calendar.to_ical(cal, notice["event"]["timezone"])
-        out.append((f"{it['session']}.ics", method, ics.decode()))
-    return out
+    return [_calendar(notice["event"], it["calendar"],
+                      "CANCEL" if it["cancelled"] else "REQUEST", sender, attendee)
+            for it in payload]
+
+
+def _calendar(event: dict, session: dict, method: str, sender: str,
+              attendee: str) -> tuple[str, str, str]:
+    """(file name, method, iCalendar text) of one session's iMIP part."""
+    cal = calendar.calendar(event, [session], method=method, vtimezone=False)
+    for item in cal.walk("VEVENT"):
+        item.add("organizer", "mailto:" + parseaddr(sender)[1])
+        # No parameters: the line stays short enough that no fold splits the stand-in.
+        item.add("attendee", "mailto:" + attendee)
+    ics = calendar.to_ical(cal, event["timezone"])
+    return f"{session['id']}.ics", method, ics.decode()
 
 
 def _cte(body: str) -> str:
@@ -168,8 +186,9 @@ def warm_up(sender: str) -> None:
                "ends_at": "2030-01-01T10:00:00-06:00", "sequence": 0, "status": "scheduled"}
     item = {"session": "warm", "title": "Warm-up", "labels": ["moved_time"],
             "cancelled": False, "state": "confirmed", "calendar": session,
-            "old": {"when": "", "room": None, "title": "Warm-up"},
-            "new": {"when": "", "room": None}}
+            "old": {"day": "2030-01-01", "part_of_day": "morning", "room": None,
+                    "title": "Warm-up"},
+            "new": {"day": "2030-01-01", "start": "09:00", "end": "10:00", "room": None}}
     notice = {"id": "warm", "kind": "change", "version": 1, "note": "",
               "event": {"id": "warm", "title": "Warm-up", "timezone": "America/El_Salvador"}}
     person = {"id": "warm", "name": "W", "email": "w@warm.invalid"}

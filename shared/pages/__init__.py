@@ -8,7 +8,6 @@ common layout (``layout.html``), the shared assets under ``/assets/`` and the ``
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,7 +23,7 @@ from flask import (
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import public
-from shared.pages.strings import STRINGS
+from shared.pages import strings
 from shared.web import add_finisher
 
 HERE = Path(__file__).resolve().parent
@@ -58,20 +57,12 @@ def url_with(**changes: str | None) -> str:
 
 def _context() -> dict:
     lang = language()
-    catalogue = STRINGS[lang]
 
     def t(key: str, **values) -> str:
-        text = catalogue.get(key) or STRINGS["en"].get(key) or key
-        return text.format(**values) if values else text
+        return strings.text(lang, key, **values)
 
     def day_name(iso: str) -> str:
-        """'2017-06-21' -> 'Wednesday 21 June 2017' (or its Spanish), from the catalogue."""
-        try:
-            when = date.fromisoformat(str(iso))
-        except ValueError:
-            return str(iso)
-        return t("day_format", weekday=t(f"weekday_{when.weekday()}"), day=when.day,
-                 month=t(f"month_{when.month}"), year=when.year)
+        return strings.day_name(lang, iso)
 
     other = "es" if lang == "en" else "en"
     config = current_app.config

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 EN = {
     "field_required": "Please fill this in.",
     "podium": "Podium", "skip": "Skip to content", "site_nav": "Site",
@@ -269,3 +271,19 @@ for _lang, _texts in (("en", EN), ("es", ES)):
     _texts.update({f"month_{i + 1}": name for i, name in enumerate(_MONTHS[_lang])})
 
 STRINGS = {"en": EN, "es": ES}
+
+
+def text(lang: str, key: str, **values) -> str:
+    """A catalogue entry in ``lang`` (English when it has none), with values filled in."""
+    found = STRINGS.get(lang, EN).get(key) or EN.get(key) or key
+    return found.format(**values) if values else found
+
+
+def day_name(lang: str, iso: object) -> str:
+    """'2017-06-21' -> 'Wednesday 21 June 2017' (or its Spanish); anything else unchanged."""
+    try:
+        when = date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return text(lang, "day_format", weekday=text(lang, f"weekday_{when.weekday()}"),
+                day=when.day, month=text(lang, f"month_{when.month}"), year=when.year)

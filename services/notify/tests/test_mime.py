@@ -24,22 +24,27 @@ SESSION = {"id": "s1", "title": "Plenaria «Año» de la reunión", "day": "2030
            "room_name": "Salón de Honor", "sequence": 2, "status": "scheduled"}
 CHANGE = [{"session": "s1", "title": SESSION["title"], "labels": ["moved_time", "moved_room"],
            "cancelled": False, "state": "confirmed", "calendar": SESSION,
-           "old": {"when": "2030-06-19 14:00", "room": "Sala B", "title": SESSION["title"]},
-           "new": {"when": "2030-06-19 15:00", "room": "Salón de Honor"}},
+           "old": {"day": "2030-06-19", "part_of_day": "morning", "room": "Sala B",
+                   "title": SESSION["title"]},
+           "new": {"day": "2030-06-19", "start": "15:00", "end": "16:00",
+                   "room": "Salón de Honor"}},
           {"session": "s-2", "title": "Side event", "labels": ["cancelled"], "cancelled": True,
            "state": "waitlisted", "calendar": {**SESSION, "id": "s-2", "title": "Side event",
                                                "status": "cancelled"},
+           # As planned before payloads carried the schedule: its text is kept.
            "old": {"when": "2030-06-20 (morning)", "room": None, "title": "Side event"},
            "new": {"when": "", "room": None}}]
-SIGNUP = {"session": {"id": "s1", "title": SESSION["title"]}, "position": 3,
+SIGNUP = {"session": SESSION, "position": 3,  # a seat's notices carry its calendar
           "conflicting_title": "Otra sesión", "reason": "access_changed"}
 CASES = {
     "change": CHANGE,
     "registration": {"access_link": "https://podium.example/me?token=abc"},
     "access_link": {"access_link": "https://podium.example/me?token=abc"},
-    "accreditation_approved": {"scopes": ["plenary"], "reason": "", "still_accredited": False},
+    "accreditation_approved": {"scopes": ["plenary"], "sessions": ["Plenaria «Año»"],
+                               "reason": "", "still_accredited": False},
     "accreditation_rejected": {"scopes": [], "reason": "Incomplete", "still_accredited": False},
-    "accreditation_revoked": {"scopes": ["press"], "reason": "", "still_accredited": True},
+    "accreditation_revoked": {"scopes": ["press"], "sessions": ["Rueda de prensa"], "reason": "",
+                              "still_accredited": True},
     "signup_confirmed": SIGNUP, "signup_waitlisted": SIGNUP, "signup_promoted": SIGNUP,
     "signup_removed": SIGNUP, "conflict": SIGNUP,
     "broadcast": {},

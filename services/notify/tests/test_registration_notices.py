@@ -63,7 +63,9 @@ WORDS = {  # step -> (English, Spanish)
     "waitlisted": (["waitlist, in position 1"], ["lista de espera, en el puesto 1"]),
     "promoted": (["you now have a seat in “Opening remarks”"],
                  ["ahora tiene plaza en «Opening remarks»"]),
-    "approved": (["has been approved (ministers)"], ["ha sido aprobada (ministers)"]),
+    # The scope "ministers" is named by the session it opens, not by its slug.
+    "approved": (["has been approved: it covers “Closed session”."],
+                 ["ha sido aprobada: le da acceso a «Closed session»."]),
     "confirmed": (["You have a seat in “Closed session”"], ["Tiene plaza en «Closed session»"]),
     "revoked": (["has been revoked", "Reason: Left the delegation"],
                 ["ha sido revocada", "Motivo: Left the delegation"]),
@@ -158,7 +160,8 @@ def test_approval_and_revocation_tell_the_removed_and_the_promoted(suite, meetin
     _decide(registration, org, eid, eva, "approve", "Pasaporte verificado")
     (approved,) = eva_inbox.expect(1)
     assert str(approved["Subject"]).startswith("Acreditación aprobada")
-    assert "ha sido aprobada (general)" in _text(approved)
+    assert "ha sido aprobada: le da acceso a todas las sesiones" in _text(approved)
+    assert "general" not in _text(approved)
     _decide(registration, org, eid, ben, "approve")
     ben_inbox.expect(1)
 
@@ -220,3 +223,53 @@ def test_a_session_closed_to_the_delegates_accreditation_tells_them_why_they_lef
     assert [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
     mine = registration.get(f"{API}{eid}/delegates/{did}/sessions", token).json()
     assert mine == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_promotion_to_a_part_of_day_session_gives_its_day_room_and_calendar(
+        suite, meeting_id, make_token, mailbox, language):
+    """A morning workshop (no clock time) with one seat: the waitlisted delegate who is
+    promoted reads the day, the part of day and the room, and gets the session's calendar
+    entry under the agenda's UID, as a confirmed sign-up does."""
+    from icalendar import Calendar
+
+    from shared.calendar import uid
+
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    flows.create_meeting(agenda, org, eid)
+    assert agenda.post(f"{API}{eid}/rooms", org, json={
+        "id": "minero", "name": "Room Camilo Minero"}).status_code == 201
+    assert agenda.post(f"{API}{eid}/sessions", org, json={
+        "id": "workshop", "day": "2030-06-20", "part_of_day": "morning", "title": "Workshop",
+        "kind": "meeting", "room": "minero", "capacity": 1}).status_code == 201
+    flows.publish(agenda, org, eid)
+    says = {"en": "“Workshop” (Thursday 20 June 2030, morning, Room Camilo Minero)",
+            "es": "«Workshop» (jueves 20 de junio de 2030, mañana, Room Camilo Minero)"}
+    ana_email, ben_email = f"ana.{eid}@example.org", f"ben.{eid}@example.org"
+    ana, ana_token = flows.register(registration, mailbox, eid, ana_email, "Ana",
+                                    language=language)
+    ben, ben_token = flows.register(registration, mailbox, eid, ben_email, "Ben",
+                                    language=language)
+    ana_inbox, ben_inbox = Inbox(mailbox, ana_email), Inbox(mailbox, ben_email)
+    ana_inbox.expect(1)
+    ben_inbox.expect(1)
+    assert flows.sign_up(registration, eid, ben, ben_token, "workshop").json()["state"] \
+        == "confirmed"
+    (confirmed,) = ben_inbox.expect(1)
+    assert flows.sign_up(registration, eid, ana, ana_token, "workshop").json()["state"] \
+        == "waitlisted"
+    (waitlisted,) = ana_inbox.expect(1)
+    assert registration.delete(f"{API}{eid}/delegates/{ben}/sessions/workshop",
+                               ben_token).status_code == 204
+    (promoted,) = ana_inbox.expect(1)
+    for mail in (confirmed, waitlisted, promoted):
+        assert says[language] in _text(mail), _text(mail)
+    for mail, email in ((confirmed, ben_email), (promoted, ana_email)):
+        (part,) = list(mail.iter_attachments())
+        cal = Calendar.from_ical(part.get_content())
+        assert cal["METHOD"] == "REQUEST"
+        (event,) = cal.walk("VEVENT")
+        assert str(event["UID"]) == uid(eid, "workshop")
+        assert str(event["LOCATION"]) == "Room Camilo Minero"
+        assert email in str(event["ATTENDEE"])
