@@ -99,6 +99,7 @@ EN = {
     "approve_for": "Approve for", "scope_general": "General (every restricted session)",
     "accredited_for": "Accredited for",
     "pick_scope": "Choose what to approve: general, or at least one session.",
+    "reason_required": "Give a reason: the delegate is told it.",
     "reason": "Reason", "decision_done": "Decision recorded.", "none_found": "nobody matches",
     "actions": "Decide", "print_badge": "Print badge", "badges_title": "Badges",
     "badges_help": "Print the badges of approved delegates matching the delegation and "
@@ -227,6 +228,7 @@ ES = {
     "scope_general": "General (todas las sesiones restringidas)",
     "accredited_for": "Acreditación para",
     "pick_scope": "Elija qué aprobar: general, o al menos una sesión.",
+    "reason_required": "Indique un motivo: se le comunica al delegado.",
     "reason": "Motivo", "decision_done": "Decisión registrada.",
     "none_found": "nadie coincide", "actions": "Decidir", "print_badge": "Imprimir gafete",
     "badges_title": "Gafetes",

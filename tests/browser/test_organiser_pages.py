@@ -138,8 +138,13 @@ def test_approve_for_named_restricted_sessions_and_see_who_holds_what(site, new_
     assert "10:00–12:00" in child.inner_text()
     assert choices.locator("label", has_text="Ministerial round table").count() == 1
     assert row.locator("td.scopes").inner_text() == "—"
+    assert "Member country" in row.inner_text() and "member_country" not in row.inner_text()
     check_page(desk, "accreditation-scopes")
 
+    # No reason: the desk says one is needed (the delegate is told it) and sends nothing.
+    row.locator("button[data-decision=approve]").click()
+    desk.wait_for_selector("#queue-status .notice.error")
+    assert "Give a reason" in desk.locator("#queue-status").inner_text()
     # Nothing ticked: the desk asks for a choice and sends nothing.
     row.locator("input[name=reason]").fill("Child-protection focal point")
     choices.locator("input[value=general]").uncheck()

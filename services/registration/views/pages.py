@@ -183,7 +183,9 @@ def accreditation_desk(event: str):
             choices.setdefault(s["accreditation"], []).append(s)
     html = render_template("accreditation.html", event=ops.get_meeting(r, event),
                            categories=CATEGORIES, choices=list(choices.items()),
-                           scope_titles=accreditation.scope_titles(restricted))
+                           scope_titles=accreditation.scope_titles(restricted),
+                           category_names={c: STRINGS[pages.language()]["cat_" + c]
+                                           for c in CATEGORIES})
     # The badge sheet opens from a blob, which inherits this page's policy; its layout is an
     # inline <style>. Scripts stay limited to our own files.
     return html, 200, {"Content-Security-Policy": pages.CSP.replace(

@@ -13,6 +13,9 @@
     return params;
   }
 
+  let categories = null;  /* the categories' names in the page's language */
+  const categoryName = c => (categories ||= JSON.parse($("category-names").textContent))[c] || c;
+
   /* A delegate's scopes as organisers know them: session titles, or "general". */
   function scopeText(scopes) {
     const titles = JSON.parse($("scope-titles").textContent);
@@ -22,7 +25,11 @@
 
   async function decide(id, decision, reasonInput, choices) {
     const reason = reasonInput.value.trim();
-    if (!reason) { reasonInput.focus(); reasonInput.setAttribute("aria-invalid", "true"); return; }
+    if (!reason) {
+      reasonInput.focus();
+      reasonInput.setAttribute("aria-invalid", "true");
+      return say("queue-status", "error", t("reason_required"));
+    }
     const body = {decision, reason};
     if (decision === "approve") {
       body.scopes = [...choices.querySelectorAll("input[name=scope]:checked")].map(c => c.value);
@@ -57,7 +64,7 @@
       actions.push(print);
     }
     return el("tr", {"data-delegate": d.id},
-      el("td", {}, d.name), el("td", {}, d.delegation), el("td", {}, d.category),
+      el("td", {}, d.name), el("td", {}, d.delegation), el("td", {}, categoryName(d.category)),
       el("td", {class: "status"}, t("acc_" + d.accreditation)),
       el("td", {class: "scopes"}, scopeText(d.scopes)),
       el("td", {}, el("label", {for: reasonId}, t("reason")), reason, ...actions));
