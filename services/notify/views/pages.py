@@ -11,6 +11,7 @@ from services.notify import keys
 from services.notify.views.notices import outbox
 from shared import auth, pages
 from shared.auth import public, roles
+from shared.pages.strings import STRINGS
 from shared.store import get_redis
 
 bp = Blueprint("pages", __name__)
@@ -27,7 +28,10 @@ def _meeting(event: str) -> dict:
 @public
 def desk(event: str):
     """The broadcast composer and every notice's delivery status (script signs in)."""
-    return render_template("notices.html", event=_meeting(event))
+    texts = STRINGS[pages.language()]
+    # Notice kinds and delivery states by name, for the script's table (not as stored).
+    names = {k: v for k, v in texts.items() if k.startswith(("kind_", "status_"))}
+    return render_template("notices.html", event=_meeting(event), names=names)
 
 
 @bp.get("/events/<event>/me/notices")

@@ -32,13 +32,18 @@
     load();
   }
 
-  const counts = c => Object.entries(c || {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "—";
+  let names = null;  /* notice kinds and delivery states in the page's language */
+  const named = (prefix, key) =>
+    (names ||= JSON.parse($("names").textContent))[prefix + key] || key;
+  const counts = c => Object.entries(c || {}).map(([k, v]) => `${named("status_", k)}: ${v}`)
+    .join(", ") || "—";
 
   async function detail(id) {
     const resp = await api("GET", `/events/${ev()}/notices/${id}`);
     if (!resp.ok) return say("detail", "error", problemText(resp));
     const rows = Object.entries(resp.data.recipients || {}).map(([who, s]) =>
-      el("tr", {}, el("td", {}, who), el("td", {}, s.status), el("td", {}, s.at || "")));
+      el("tr", {}, el("td", {}, who), el("td", {}, named("status_", s.status)),
+        el("td", {}, (s.at || "").slice(0, 16).replace("T", " "))));
     $("detail").replaceChildren(el("h3", {}, resp.data.subject || id),
       el("table", {id: "recipients"}, el("tbody", {}, rows)));
   }
@@ -51,8 +56,9 @@
       const show = el("button", {type: "button", class: "secondary"}, t("show"));
       show.addEventListener("click", () => detail(n.id));
       return el("tr", {"data-notice": n.id}, el("td", {}, (n.created_at || "").slice(0, 16).replace("T", " ")),
-        el("td", {}, n.kind), el("td", {}, n.subject || ""), el("td", {class: "counts"}, counts(n.counts)),
-        el("td", {}, n.recipients_count, " ", show));
+        el("td", {}, named("kind_", n.kind)), el("td", {}, n.subject || "—"),
+        el("td", {class: "counts"}, counts(n.counts)),
+        el("td", {}, t("n_recipients").replace("{n}", n.recipients_count), " ", show));
     });
     $("notices").querySelector("tbody").replaceChildren(...rows);
   }
