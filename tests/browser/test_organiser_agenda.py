@@ -18,10 +18,17 @@ def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
     flows.create_meeting(agenda, org, meeting_id)
     flows.publish(agenda, org, meeting_id, "First version")
 
+    resp = agenda.post(f"/api/v1/events/{meeting_id}/sessions", org, json={
+        "id": "visit", "day": "2030-06-20", "part_of_day": "morning", "title": "Site visit"})
+    assert resp.status_code == 201, resp.text
+
     page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
     sign_in(page, org)
     assert page.evaluate("() => location.search").count("pod_") == 0  # never in the URL
     page.wait_for_selector("#pick option[value=opening]", state="attached")
+    # A part-of-day session is listed by the part's name, not its stored code.
+    assert page.locator("#pick option[value=visit]").inner_text() == \
+        "2030-06-20 Morning · Site visit"
     page.select_option("#pick", "opening")
     page.wait_for_selector("#edit", state="visible")
     assert page.input_value("#f-title") == "Opening remarks"
@@ -40,6 +47,9 @@ def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
     page.fill("#note", "Opening moved to 15:00")
     page.click("#publish button[type=submit]")
     page.wait_for_selector("#v-2")
+    # After the reload that shows the changelog, the desk still says what it did.
+    page.wait_for_url("**published=2**")
+    assert page.locator("#publish-status").inner_text() == "Published version 2."
     version = page.locator("#v-2").inner_text()
     assert "Opening moved to 15:00" in version and "new time" in version
     assert "start: 14:00 → 15:00" in version

@@ -53,8 +53,12 @@ def organise(event: str):
     """The organisers' agenda desk (the page holds no private data; its script signs in)."""
     r = get_redis()
     meeting = ops.get_event(r, event)
-    return render_template("organise.html", event=meeting,
-                           versions=list(reversed(publishing.list_versions(r, event))))
+    versions = list(reversed(publishing.list_versions(r, event)))
+    # Just published (the desk reloads with ?published=N): say so above the changelog.
+    published = request.args.get("published", "")
+    shown = published if published.isdigit() and any(
+        str(v["version"]) == published for v in versions) else None
+    return render_template("organise.html", event=meeting, versions=versions, published=shown)
 
 
 def init_app(app: Flask) -> None:

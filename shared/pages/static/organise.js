@@ -42,7 +42,7 @@
     if (!resp.ok) return;
     const pick = document.getElementById("pick");
     pick.replaceChildren(el("option", {value: ""}, "—"),
-      ...resp.data.map(s => el("option", {value: s.id}, `${s.day} ${s.start || s.part_of_day || ""} · ${s.title}`)));
+      ...resp.data.map(s => el("option", {value: s.id}, `${s.day} ${s.start || (s.part_of_day ? t("part_" + s.part_of_day) : "")} · ${s.title}`)));
   }
 
   async function pickSession() {
@@ -80,7 +80,11 @@
     const resp = await api("POST", `/events/${ev()}/publish`, {note: e.target.elements.note.value});
     if (!resp.ok) return say("publish-status", "error", problemText(resp));
     say("publish-status", "ok", t("published").replace("{n}", resp.data.version));
-    setTimeout(() => location.reload(), 800);  // show the new version's changelog below
+    // Reload to show the new version's changelog, still saying it was published.
+    const next = new URL(location.href);
+    next.searchParams.set("published", resp.data.version);
+    next.hash = "v-" + resp.data.version;
+    setTimeout(() => location.assign(next), 800);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
