@@ -104,13 +104,35 @@ def _from_http(error: HTTPException):
     reason = data.get("reason") or _HTTP_REASONS.get(status, "http_error")
     detail = data.get("message") or error.description or error.name
     if status == 422 and errors:
-        detail = "The request has invalid or unknown fields: " + ", ".join(sorted(map(str, errors)))
+        detail = "The request has invalid or unknown fields: " + _field_messages(errors)
     response = problem_response(status, reason, detail, errors=errors)
     if status == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if data.get("headers"):
         response.headers.update(data["headers"])
     return response
+
+
+def _field_messages(errors, shown: int = 5) -> str:
+    """'scans.3.scanned_at: Not within ...; status: Unknown field.': where each error is
+    (nested lists of items flattened to dotted paths) and what it says, the first few."""
+    found: list[str] = []
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            for key in sorted(node, key=str):  # marshmallow's "_schema": the whole object
+                walk(node[key], path if key == "_schema" else f"{path}.{key}".lstrip("."))
+        elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
+            found.append(f"{path or 'body'}: {' '.join(node)}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, path)
+        else:
+            found.append(f"{path or 'body'}: {node}")
+
+    walk(errors, "")
+    more = f" (and {len(found) - shown} more)" if len(found) > shown else ""
+    return "; ".join(found[:shown]) + more
 
 
 def _from_problem(error: Problem):

@@ -85,8 +85,10 @@ def test_bad_requests_get_one_clear_error_shape(agenda, make_token, meeting_id):
         "Content-Type": "application/x-www-form-urlencoded"}), 415, "unsupported_media_type")
     body = _problem(agenda.put(path, org, json={**good, "owner": "me"}), 422, "invalid_input")
     assert "owner" in body["errors"]
+    # The detail says where and what, not only which top-level field.
+    assert body["detail"] == "The request has invalid or unknown fields: owner: Unknown field."
     body = _problem(agenda.put(path, org, json={**good, "first_day": 5}), 422, "invalid_input")
-    assert "first_day" in body["errors"]
+    assert "first_day" in body["errors"] and "first_day: Not a valid date." in body["detail"]
     _problem(agenda.put(path, org, json={**good, "title": "x" * 2_000_000}), 413,
              "body_too_large")
     _problem(agenda.put(path, org, json=[good]), 422, "invalid_input")

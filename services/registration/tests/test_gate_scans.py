@@ -213,6 +213,13 @@ def test_offline_scans_uploaded_later_stop_double_entry(registration, r, meeting
     assert again["answers"][0]["duplicate"] and again["answers"][0]["reason"] == "already_inside"
     assert len(registration.get(f"{API}{event}/gate/scans", org).json()["scans"]) == 2
 
+    # A scan too old to upload is refused, and the answer says which one and why.
+    stale = {"scans": [body["scans"][0], {**body["scans"][0], "nonce": "old-one-1234",
+                                          "scanned_at": "2020-01-01T10:00:00+00:00"}]}
+    resp = registration.post(f"{API}{event}/gate/scans/batch", door, json=stale)
+    assert resp.status_code == 422
+    assert "scans.1.scanned_at: Must be within the last 30 days" in resp.json()["detail"]
+
 
 def test_devices_are_bound_to_their_rooms_and_bad_input_is_refused(registration, r, meeting):
     event, org = meeting
