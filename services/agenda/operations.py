@@ -99,8 +99,12 @@ def _validate(r: redis.Redis, eid: str, event: dict, session: dict) -> None:
         raise Problem(422, "invalid_input", "The day is outside the meeting's days.",
                       errors={"day": [f"Must be {event['first_day']} to {event['last_day']}."]})
     if session.get("room") and not r.hexists(keys.rooms(eid), session["room"]):
-        raise Problem(422, "invalid_input", "Unknown room.",
-                      errors={"room": [f"No room {session['room']!r}; create it first."]})
+        rooms = ", ".join(f"{room['id']} ({room.get('name') or room['id']})"
+                          for room in list_rooms(r, eid))
+        known = f"rooms are: {rooms}" if rooms else "the meeting has no rooms yet"
+        raise Problem(422, "invalid_input", f"No room {session['room']!r}: give a room's id; "
+                      f"{known}.",
+                      errors={"room": [f"No room {session['room']!r}; {known}."]})
 
 
 def room_clashes(r: redis.Redis, eid: str, session: dict) -> list[str]:

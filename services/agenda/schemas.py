@@ -101,7 +101,10 @@ class SessionSchema(Strict):
     title = _text(1000, required=True)
     kind = fields.String(load_default="plenary_item", validate=validate.OneOf(KINDS))
     meeting = _text(300, allow_none=True, load_default=None)
-    room = fields.String(allow_none=True, load_default=None, validate=SLUG)
+    # A room's id; any text is read so that a name typed by mistake gets the list of rooms
+    # back (operations check it names a room before anything is stored).
+    room = _text(200, allow_none=True, load_default=None,
+                 metadata={"description": "A room's id (GET .../rooms)."})
     leads = fields.List(_text(200), load_default=list)
     items = fields.List(fields.Nested(ItemSchema), load_default=list)
     notes = fields.List(_text(1000), load_default=list)

@@ -23,6 +23,7 @@ INVALID = [
     ("day before meeting", {"day": "2030-06-18"}, "day"),
     ("day after meeting", {"day": "2030-06-22"}, "day"),
     ("unknown room", {"room": "ballroom"}, "room"),
+    ("a room's name for its id", {"room": "Room Camilo Minero"}, "room"),
     ("unknown field", {"colour": "red"}, "colour"),
     ("times and part of day", {"part_of_day": "morning", "start": "09:00"}, "part_of_day"),
     ("bad time", {"start": "9am"}, "start"),
@@ -49,6 +50,16 @@ def test_an_invalid_patch_is_refused_and_nothing_changes(agenda, meeting_id, org
     assert resp.status_code == 422, resp.text
     assert field in resp.json()["errors"]
     assert agenda.get(f"{API}/{meeting_id}/sessions/item", org).json()["etag"] == session["etag"]
+
+
+def test_a_room_given_by_name_gets_the_list_of_rooms_back(agenda, meeting_id, org):
+    add_session(agenda, org, meeting_id, id="item")
+    resp = agenda.patch(f"{API}/{meeting_id}/sessions/item", org,
+                        json={"room": "Room Camilo Minero"})
+    assert resp.status_code == 422
+    assert resp.json()["errors"]["room"] == [
+        "No room 'Room Camilo Minero'; rooms are: honor (Room of Honor), "
+        "minero (Room Camilo Minero)."]
 
 
 def test_a_room_clash_is_a_warning_not_an_error(agenda, meeting_id, org):
