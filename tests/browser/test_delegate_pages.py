@@ -17,6 +17,10 @@ def meeting_with_a_full_session(agenda, org, meeting_id):
             "id": sid, "day": "2030-06-19", "start": start, "end": end,
             "title": sid.capitalize(), "room": "honor", "capacity": 50})
         assert resp.status_code == 201, resp.text
+    resp = agenda.post(f"/api/v1/events/{meeting_id}/sessions", org, json={
+        "id": "coffee", "day": "2030-06-19", "start": "15:00", "end": "15:30", "kind": "break",
+        "title": "Coffee break", "room": "honor"})
+    assert resp.status_code == 201, resp.text
     flows.publish(agenda, org, meeting_id, "First version")
 
 
@@ -59,6 +63,9 @@ def test_register_sign_up_and_land_on_the_waitlist(site, page, new_page, make_to
     first = register_in_browser(page, site, mailbox, meeting_id,
                                 f"ana.{meeting_id}@example.org", "Ana Pérez", shot="register")
     open_my_page(page, first, "opening")
+    # A break is on the agenda for everybody: listed, with nothing to sign up for.
+    assert page.locator("#catalogue [data-session=coffee]").count() == 1
+    assert page.locator("#catalogue [data-session=coffee] button").count() == 0
     sign_up(page, "opening")
     assert page.locator("#message").inner_text() == "Done: you have a seat."
     assert "Seat confirmed" in page.locator("#mine [data-session=opening]").inner_text()
