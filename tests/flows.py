@@ -42,8 +42,10 @@ def register(registration, mailbox, event_id: str, email: str, name: str = "Ana 
     delegate_id = resp.json()["id"]
     mail = mailbox.wait_for(lambda m: email in str(m["To"]) and "registration" in str(
         m["Subject"]).lower() or email in str(m["To"]) and "inscripción" in str(m["Subject"]))
-    link = re.search(r"https?://\S+token=(\S+)", mail[0].get_body(("plain",)).get_content())
+    link = re.search(r"https?://\S+token=([^&\s]+)&lang=(\w+)",
+                     mail[0].get_body(("plain",)).get_content())
     assert link, "the registration e-mail carries a personal link"
+    assert link.group(2) == language  # it opens in the delegate's language
     return delegate_id, link.group(1)
 
 

@@ -65,7 +65,7 @@ def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secr
                 "email_norm": norm, "delegation": data["delegation"],
                 "category": data["category"], "language": data["language"],
                 "accreditation": "pending", "registered_at": bus.now_iso()}
-    link = access_link(public_url, event_id, delegate_id, secret)
+    link = access_link(public_url, event_id, delegate_id, secret, data["language"])
     event_data = {"delegate": {k: v for k, v in delegate.items() if k != "email_norm"},
                   "access_link": link}
     result = _write(r, "register", [bus_stream(event_id)],
@@ -81,9 +81,11 @@ def register(r: redis.Redis, event_id: str, data: dict, *, public_url: str, secr
     return delegate, True
 
 
-def access_link(public_url: str, event_id: str, delegate_id: str, secret: str) -> str:
+def access_link(public_url: str, event_id: str, delegate_id: str, secret: str,
+                language: str = "en") -> str:
+    """The personal link, opening the page in the delegate's language whatever the browser's."""
     token = delegate_token(secret, event_id, delegate_id)
-    return f"{public_url}/events/{event_id}/me?token={token}"
+    return f"{public_url}/events/{event_id}/me?token={token}&lang={language}"
 
 
 def get_delegate(r: redis.Redis, event_id: str, delegate_id: str) -> dict:
@@ -124,7 +126,8 @@ def send_access_link(r: redis.Redis, event_id: str, email: str, *, public_url: s
     with r.pipeline(transaction=True) as pipe:
         bus.add(pipe, event_id, "registration.access_link.sent", {
             "delegate": delegate,
-            "access_link": access_link(public_url, event_id, delegate_id, secret)})
+            "access_link": access_link(public_url, event_id, delegate_id, secret,
+                                       delegate.get("language") or "en")})
         pipe.execute()
 
 
