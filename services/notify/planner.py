@@ -77,10 +77,14 @@ def _plan_signup(r: redis.Redis, eid: str, msg: bus.Message, did: str,
         directory.set_participation(r, eid, sid, did, None)
         # Registration gives a reason when it took the delegate out (accreditation revoked,
         # the session's access changed, not promoted for want of accreditation): they are
-        # told why. A delegate's own leave has no reason and needs no mail.
+        # told why. A delegate's own leave has none: they are told it is done, and from
+        # which list. Either e-mail takes the session out of their calendar.
         if data.get("reason"):
             _one(r, eid, f"su-{msg.id}", "signup_removed", did,
                  {**payload, "reason": data["reason"]}, enqueue)
+        else:
+            _one(r, eid, f"su-{msg.id}", "signup_left", did,
+                 {**payload, "left": data.get("state") or "confirmed"}, enqueue)
         return
     directory.set_participation(r, eid, sid, did, data.get("state") or state)
     _one(r, eid, f"su-{msg.id}", f"signup_{state}", did, payload, enqueue)

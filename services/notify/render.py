@@ -1,6 +1,7 @@
 """Render a notice for one recipient: multipart/alternative (text + HTML) in the delegate's
-language, with one iCalendar attachment per changed session for change notices, and the
-session's for a seat (sign-up confirmed, or promoted from the waitlist).
+language, with one iCalendar attachment per changed session for change notices, the
+session's for a seat (sign-up confirmed, or promoted from the waitlist), and its
+cancellation for a delegate out of a session (removed, or left).
 
 Bulk sends render once per (notice, language, payload) with stand-in values for the name,
 address and Message-ID, and only substitute those per recipient (``Skeleton``): at 10,000
@@ -25,6 +26,7 @@ _envs: dict[bool, Environment] = {}
 NAME_TEXT, NAME_HTML = "PODIUMxNAMExTEXT", "PODIUMxNAMExHTML"
 TO, MID, ATTENDEE = "podium-to@to.invalid", "<podium-mid@mid.invalid>", "podium-att@att.invalid"
 SEATED = ("signup_confirmed", "signup_promoted")  # notices that give a seat in a session
+OUT = ("signup_removed", "signup_left")  # notices that take a delegate out of a session
 LONGEST_8BIT_LINE = 900  # under SMTP's 998 octets, leaving room for a substituted name
 
 
@@ -122,14 +124,22 @@ def attachments(notice: dict, payload, sender: str, attendee: str,
     """One calendar per changed session: Outlook reads only the first VEVENT of an iMIP
     part, and REQUEST and CANCEL cannot share one calendar object (RFC 5546). A seat
     (confirmed, or promoted from the waitlist) brings its session's calendar, with the
-    UID the agenda export and change notices use: one entry in the delegate's calendar."""
+    UID the agenda export and change notices use: one entry in the delegate's calendar,
+    which leaving the session (or being taken out of it) cancels."""
     event = notice.get("event") or meeting
-    if notice["kind"] in SEATED:
+    if notice["kind"] in SEATED or notice["kind"] in OUT:
         session = payload.get("session") or {}
         if not (event or {}).get("timezone") or not (session.get("starts_at") or (
                 session.get("part_of_day") == "all_day" and session.get("day"))):
             return []  # a session or meeting notify has no times for: the text says enough
-        return [_calendar(event, session, "REQUEST", sender, attendee)]
+        if notice["kind"] in SEATED:
+            return [_calendar(event, session, "REQUEST", sender, attendee)]
+        # RFC 5546: a CANCEL's SEQUENCE is above that of the REQUESTs before it. The
+        # delegate's last REQUEST carried at most the session's stored sequence (a seat's
+        # e-mail, or a change notice, after which notify stores the new one).
+        # Waitlisted delegates too: change notices send them the session's REQUEST.
+        return [_calendar(event, {**session, "sequence": int(session.get("sequence") or 0) + 1},
+                          "CANCEL", sender, attendee)]
     if notice["kind"] != "change":
         return []
     return [_calendar(notice["event"], it["calendar"],

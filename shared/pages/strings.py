@@ -130,6 +130,7 @@ EN = {
     "kind_accreditation_revoked": "accreditation revoked", "kind_signup_confirmed": "seat",
     "kind_signup_waitlisted": "waitlist place", "kind_signup_promoted": "seat from the waitlist",
     "kind_signup_removed": "removed from a session",
+    "kind_signup_left": "left a session",
     "access_title": "My registration",
     "access_help": "Your page opens from the personal link we e-mailed you. Lost it? We "
                    "send it again to the address you registered with.",
@@ -269,6 +270,7 @@ ES = {
     "kind_signup_waitlisted": "lista de espera",
     "kind_signup_promoted": "plaza desde la lista de espera",
     "kind_signup_removed": "retirada de una sesión",
+    "kind_signup_left": "salida de una sesión",
     "access_title": "Mi inscripción",
     "access_help": "Su página se abre con el enlace personal que le enviamos por correo. "
                    "¿Lo perdió? Lo enviamos de nuevo a la dirección con la que se inscribió.",

@@ -34,7 +34,7 @@ CHANGE = [{"session": "s1", "title": SESSION["title"], "labels": ["moved_time", 
            # As planned before payloads carried the schedule: its text is kept.
            "old": {"when": "2030-06-20 (morning)", "room": None, "title": "Side event"},
            "new": {"when": "", "room": None}}]
-SIGNUP = {"session": SESSION, "position": 3,  # a seat's notices carry its calendar
+SIGNUP = {"session": SESSION, "position": 3,  # a seat's (or its loss's) carry its calendar
           "conflicting_title": "Otra sesión", "reason": "access_changed"}
 CASES = {
     "change": CHANGE,
@@ -47,6 +47,7 @@ CASES = {
                               "still_accredited": True},
     "signup_confirmed": SIGNUP, "signup_waitlisted": SIGNUP, "signup_promoted": SIGNUP,
     "signup_removed": SIGNUP, "conflict": SIGNUP,
+    "signup_left": {**SIGNUP, "left": "confirmed"},
     "broadcast": {},
 }
 
@@ -107,3 +108,11 @@ def test_a_calendar_with_its_zone_written_in_is_the_calendar_with_its_zone():
     assert calendar.to_ical(spliced, event["timezone"]) == whole.to_ical()
     assert calendar.to_ical(calendar.calendar(event, [], vtimezone=False), event["timezone"]) \
         == calendar.calendar(event, []).to_ical()
+
+
+def test_every_kind_of_notice_is_compared():
+    """A new kind of notice (a template) is in ``CASES``, so its bytes are compared too."""
+    kinds = {name.split("/")[1].removesuffix(".j2")
+             for name in render.env(False).list_templates(extensions=["j2"])
+             if name.startswith("en/") and not name.split("/")[1].startswith(("_", "base"))}
+    assert kinds == set(CASES)

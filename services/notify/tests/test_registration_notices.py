@@ -5,9 +5,15 @@ e-mail in the delegate's language (consumer and worker processes, real SMTP serv
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import wait_until
+from services.notify import keys, planner
+from services.notify.tests.conftest import notice_settled
+from shared import bus
+from shared.keys import bus_stream
 from tests import flows
 
 API = "/api/v1/events/"
@@ -182,45 +188,153 @@ def test_approval_and_revocation_tell_the_removed_and_the_promoted(suite, meetin
     assert str(promoted["Subject"]).startswith("A seat for you")
 
 
-def test_a_delegates_own_cancellation_sends_nothing(suite, meeting_id, make_token, mailbox):
+def _calendar(mail) -> tuple[str, dict]:
+    """The method and the one VEVENT of an e-mail's one calendar attachment."""
+    from icalendar import Calendar
+
+    (part,) = list(mail.iter_attachments())
+    cal = Calendar.from_ical(part.get_content())
+    (event,) = cal.walk("VEVENT")
+    assert part["Content-Type"].params["method"] == cal["METHOD"]
+    return str(cal["METHOD"]), event
+
+
+LEFT = {  # language -> (seat left, waitlist left), day, time and room as a seat's e-mail
+    "en": ("You have left “Opening remarks” (Wednesday 19 June 2030, 14:00–14:15, "
+           "Room of Honor).",
+           "You have left the waitlist of “Opening remarks” (Wednesday 19 June 2030, "
+           "14:00–14:15, Room of Honor)."),
+    "es": ("Ha dejado «Opening remarks» (miércoles 19 de junio de 2030, 14:00–14:15, "
+           "Room of Honor).",
+           "Ha dejado la lista de espera de «Opening remarks» (miércoles 19 de junio de 2030, "
+           "14:00–14:15, Room of Honor)."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_delegates_own_leave_is_confirmed_and_cancels_the_calendar_entry(
+        suite, meeting_id, make_token, mailbox, r, language):
+    """Dan leaves his seat: one e-mail says so (day, time, room) and carries a CANCEL for the
+    entry his seat's REQUEST made (same UID and ORGANIZER, higher SEQUENCE). Eva, promoted
+    into it, leaves too; Fay leaves the waitlist. Planned twice, the leave is one e-mail."""
     agenda, registration = suite["agenda"], suite["registration"]
     org, eid = make_token(meeting_id), meeting_id
-    session = flows.create_meeting(agenda, org, eid)
+    session = flows.create_meeting(agenda, org, eid, capacity=1)
     flows.publish(agenda, org, eid)
-    email = f"dan.{eid}@example.org"
-    did, token = flows.register(registration, mailbox, eid, email, "Dan")
-    inbox = Inbox(mailbox, email)
-    inbox.expect(1)
-    assert flows.sign_up(registration, eid, did, token, session).status_code == 201
-    inbox.expect(1)
-    assert registration.delete(f"{API}{eid}/delegates/{did}/sessions/{session}",
-                               token).status_code == 204
-    assert registration.post(f"{API}{eid}/access-link", json={"email": email}).status_code \
-        == 202
-    (link,) = inbox.expect(1)  # the next e-mail is the link: the cancellation sent nothing
-    assert "link" in str(link["Subject"])
+    people = {}
+    for name in ("Dan", "Eva", "Fay"):
+        email = f"{name.lower()}.{eid}@example.org"
+        did, token = flows.register(registration, mailbox, eid, email, name, language=language)
+        people[name] = (did, token, Inbox(mailbox, email))
+        people[name][2].expect(1)
+    for name, state in (("Dan", "confirmed"), ("Eva", "waitlisted"), ("Fay", "waitlisted")):
+        did, token, inbox = people[name]
+        assert flows.sign_up(registration, eid, did, token, session).json()["state"] == state
+        inbox.expect(1)
+    (dan, dan_token, dan_inbox), (eva, eva_token, eva_inbox) = people["Dan"], people["Eva"]
+    (seat,) = [m for m in mailbox.to(f"dan.{eid}@example.org")
+               if list(m.iter_attachments())]
+    _, requested = _calendar(seat)
+
+    assert registration.delete(f"{API}{eid}/delegates/{dan}/sessions/{session}",
+                               dan_token).status_code == 204
+    (left,) = dan_inbox.expect(1)
+    assert LEFT[language][0] in _text(left)
+    assert LEFT[language][0] in left.get_body(("html",)).get_content()
+    assert str(left["Subject"]).startswith(
+        "You have left a session" if language == "en" else "Ha dejado una sesión")
+    method, cancel = _calendar(left)
+    assert method == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"
+    assert str(cancel["UID"]) == str(requested["UID"])
+    assert str(cancel["ORGANIZER"]) == str(requested["ORGANIZER"])
+    assert int(cancel["SEQUENCE"]) > int(requested["SEQUENCE"])
+    assert f"dan.{eid}@example.org" in str(cancel["ATTENDEE"])
+
+    (promoted,) = eva_inbox.expect(1)
+    _, requested = _calendar(promoted)
+    assert registration.delete(f"{API}{eid}/delegates/{eva}/sessions/{session}",
+                               eva_token).status_code == 204
+    (left,) = eva_inbox.expect(1)
+    method, cancel = _calendar(left)
+    assert LEFT[language][0] in _text(left) and method == "CANCEL"
+    assert str(cancel["UID"]) == str(requested["UID"])
+    assert int(cancel["SEQUENCE"]) > int(requested["SEQUENCE"])
+
+    # Fay is promoted to the seat Eva left; Gus joins the waitlist, then leaves it.
+    people["Fay"][2].expect(1)
+    gus_email = f"gus.{eid}@example.org"
+    gus, gus_token = flows.register(registration, mailbox, eid, gus_email, "Gus",
+                                    language=language)
+    gus_inbox = Inbox(mailbox, gus_email)
+    gus_inbox.expect(1)
+    assert flows.sign_up(registration, eid, gus, gus_token, session).json()["state"] \
+        == "waitlisted"
+    (waitlisted,) = gus_inbox.expect(1)
+    assert list(waitlisted.iter_attachments()) == []
+    assert registration.delete(f"{API}{eid}/delegates/{gus}/sessions/{session}",
+                               gus_token).status_code == 204
+    (left,) = gus_inbox.expect(1)
+    assert LEFT[language][1] in _text(left)
+    # A waitlisted delegate may hold the entry too (change notices send it to them): the
+    # CANCEL goes, and is harmless to a calendar that never had it.
+    assert _calendar(left)[0] == "CANCEL"
+
+    # The bus delivers Dan's leave again: planning it again stores and sends nothing new.
+    (nid,) = [nid for nid, raw in r.hgetall(keys.solo(eid)).items()
+              if json.loads(raw)["kind"] == "signup_left" and json.loads(raw)["to"] == dan]
+    again = bus.Message(bus_stream(eid), nid.removeprefix("su-"),
+                        "registration.signup.cancelled", eid,
+                        {"delegate": dan, "session": session, "state": "confirmed"}, "", "")
+    queued = []
+    for _ in range(2):
+        planner.plan(r, again, lambda e, n, ids: queued.append((n, ids)))
+    assert queued == [(nid, [dan])] * 2
+    status = notice_settled(suite["notify"], org, eid, nid, 1)
+    assert status["kind"] == "signup_left" and status["counts"] == {"sent": 1}
+    assert registration.post(f"{API}{eid}/access-link",
+                             json={"email": f"dan.{eid}@example.org"}).status_code == 202
+    (link,) = dan_inbox.expect(1)  # the next e-mail is the link: the leave went once
+    assert "link" in str(link["Subject"]) or "enlace" in str(link["Subject"])
 
 
+REMOVED = {  # language -> why, then when and where (as a seat's e-mail words them)
+    "en": ("“Opening remarks” is now open only to participants with an accreditation",
+           "When and where: Wednesday 19 June 2030, 14:00–14:15, Room of Honor."),
+    "es": ("«Opening remarks» queda reservada a participantes con una acreditación",
+           "Cuándo y dónde: miércoles 19 de junio de 2030, 14:00–14:15, Room of Honor."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
 def test_a_session_closed_to_the_delegates_accreditation_tells_them_why_they_left(
-        suite, meeting_id, make_token, mailbox):
+        suite, meeting_id, make_token, mailbox, language):
     """The organiser restricts a session; registration drops the delegates it no longer
-    admits (reason ``access_changed``): each gets the change notice and a removal e-mail."""
+    admits (reason ``access_changed``): each gets the change notice and a removal e-mail,
+    which names the session's day, time and room and cancels its calendar entry (SEQUENCE
+    above the change notice's REQUEST, whichever e-mail arrives first)."""
     agenda, registration = suite["agenda"], suite["registration"]
     org, eid = make_token(meeting_id), meeting_id
     session = flows.create_meeting(agenda, org, eid)
     flows.publish(agenda, org, eid)
     email = f"gus.{eid}@example.org"
-    did, token = flows.register(registration, mailbox, eid, email, "Gus", language="es")
+    did, token = flows.register(registration, mailbox, eid, email, "Gus", language=language)
     inbox = Inbox(mailbox, email)
     inbox.expect(1)
     assert flows.sign_up(registration, eid, did, token, session).status_code == 201
-    inbox.expect(1)
+    (seat,) = inbox.expect(1)
     assert agenda.patch(f"{API}{eid}/sessions/{session}", org, json={
         "access": "accredited", "accreditation": "ministers"}).status_code == 200
     flows.publish(agenda, org, eid, "Ministers only")
     both = inbox.expect(2)
-    _one_saying(both, "«Opening remarks» queda reservada a participantes con una acreditación")
-    assert [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
+    removed = _one_saying(both, *REMOVED[language])
+    (change,) = [m for m in both if str(m["Podium-Notice"]).endswith("/chg-v2")]
+    method, cancel = _calendar(removed)
+    assert method == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"
+    for mail in (seat, change):
+        requested = _calendar(mail)[1]
+        assert str(cancel["UID"]) == str(requested["UID"])
+        assert str(cancel["ORGANIZER"]) == str(requested["ORGANIZER"])
+        assert int(cancel["SEQUENCE"]) > int(requested["SEQUENCE"])
     mine = registration.get(f"{API}{eid}/delegates/{did}/sessions", token).json()
     assert mine == []
 

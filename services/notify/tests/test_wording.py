@@ -131,3 +131,52 @@ def test_accreditation_mails_name_sessions_not_slugs(lang, scoped, general):
         "scopes": ["workshop-typo"], "sessions": [MORNING["title"]], "reason": "",
         "still_accredited": True}, lang))
     assert MORNING["title"] in text and "workshop-typo" not in text
+
+
+OUT = {  # kind, payload -> what the e-mail says, in each language
+    ("signup_removed", "confirmed"): {
+        "en": "“Workshop on children” is now open only to participants with an accreditation",
+        "es": "«Workshop on children» queda reservada a participantes con una acreditación"},
+    ("signup_left", "confirmed"): {
+        "en": f"You have left “Workshop on children” ({SAYS['en']}).",
+        "es": f"Ha dejado «Workshop on children» ({SAYS['es']})."},
+    ("signup_left", "waitlisted"): {
+        "en": f"You have left the waitlist of “Workshop on children” ({SAYS['en']}).",
+        "es": f"Ha dejado la lista de espera de «Workshop on children» ({SAYS['es']})."},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(("kind", "left"), sorted(OUT))
+def test_out_of_a_session_gives_its_day_room_and_cancels_its_calendar_entry(kind, left, lang):
+    """Removed by registration, or left by the delegate: the session's day, time and room as
+    a seat's e-mail words them, and a CANCEL for the entry a seat's e-mail (or a change
+    notice) put in their calendar: same UID and ORGANIZER, SEQUENCE above the last REQUEST."""
+    session = {**MORNING, "sequence": 3}
+    msg = _mail(kind, {"session": session, "position": None, "reason": "access_changed",
+                       "left": left}, lang)
+    for body in (_text(msg), msg.get_body(("html",)).get_content()):
+        assert OUT[kind, left][lang] in body
+        assert SAYS[lang] in body and "2017-06-20" not in body
+    (part,) = list(msg.iter_attachments())
+    assert part.get_filename() == "workshop-am.ics"
+    assert part["Content-Type"].params["method"] == "CANCEL"
+    cal = Calendar.from_ical(part.get_content())
+    assert cal["METHOD"] == "CANCEL"
+    (event,) = cal.walk("VEVENT")
+    seat = Calendar.from_ical(next(_mail("signup_confirmed", {"session": session}, lang)
+                                   .iter_attachments()).get_content())
+    (requested,) = seat.walk("VEVENT")
+    assert str(event["UID"]) == str(requested["UID"]) == uid("rcm-2017", "workshop-am")
+    assert str(event["ORGANIZER"]) == str(requested["ORGANIZER"]) == \
+        "mailto:noreply@podium.example"
+    assert "ana@example.org" in str(event["ATTENDEE"])
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert int(event["SEQUENCE"]) == int(requested["SEQUENCE"]) + 1 == 4
+
+
+def test_out_of_a_session_without_times_has_no_calendar():
+    msg = _mail("signup_left", {"session": {"id": "x", "title": "Unknown"},
+                                "left": "confirmed"}, "en")
+    assert list(msg.iter_attachments()) == []
+    assert "You have left “Unknown”." in _text(msg)
