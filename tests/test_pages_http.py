@@ -104,3 +104,21 @@ def test_the_forms_share_the_apis_rate_limits(suite, make_token, meeting_id):
         assert refused.headers["Content-Type"].startswith("text/html")
     finally:
         registration.app.config.pop("RATE_LIMIT_ACCESS_LINK")
+
+
+def test_a_pending_delegate_refused_a_restricted_session_is_told_why_in_their_language(
+        suite, make_token, meeting_id, mailbox):
+    agenda, registration = suite["agenda"], suite["registration"]
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+    resp = agenda.post(f"/api/v1/events/{meeting_id}/sessions", org, json={
+        "id": "workshop", "day": "2030-06-19", "start": "16:00", "end": "17:00",
+        "title": "Workshop", "room": "honor", "access": "accredited"})
+    assert resp.status_code == 201, resp.text
+    flows.publish(agenda, org, meeting_id)
+    _did, token = flows.register(registration, mailbox, meeting_id,
+                                 f"marta.{meeting_id}@example.org", "Marta Ruiz", language="es")
+    resp = registration.post(f"/events/{meeting_id}/me/signup?token={token}&lang=es",
+                             headers=HTML, data={"session": "workshop"})
+    assert resp.status_code == 403
+    assert "Su acreditación está pendiente" in resp.text and "pending" not in resp.text

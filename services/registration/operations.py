@@ -161,6 +161,11 @@ def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
         if result[1] == "conflict":
             refuse("conflict", {"conflicting_session": result[2]},
                    f"You are already in “{result[3]}” at the same time.")
+        if result[1] == "not_accredited":  # say whether a decision is still to come
+            held = r.hget(keys.delegate(event_id, delegate_id), "accreditation") or "pending"
+            refuse("not_accredited", {"accreditation": held}, None if held != "pending" else
+                   "This session is only open to accredited participants. Your accreditation "
+                   "is still pending: the organisers will tell you by e-mail when they decide.")
         refuse(result[1])
     state, position, how = result.split(" ")  # one string: cheaper for Valkey than a table
     return {"session": session_id, "state": state, "position": int(position) or None,

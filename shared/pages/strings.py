@@ -65,6 +65,14 @@ EN = {
     "accreditation": "Accreditation", "acc_pending": "pending", "acc_approved": "approved",
     "acc_rejected": "rejected", "acc_revoked": "revoked",
     "msg_conflict": "You are already in “{title}” at the same time. Leave it first.",
+    "refusal_not_accredited": "This session is only open to accredited participants, and "
+                              "your accreditation does not cover it.",
+    "refusal_not_accredited_pending": "This session is only open to accredited participants. "
+                                      "Your accreditation is still pending: the organisers "
+                                      "will tell you by e-mail when they decide.",
+    "refusal_session_cancelled": "This session is cancelled.",
+    "refusal_registration_closed": "Sign-ups are closed for this meeting.",
+    "refusal_unknown_session": "No such session in the published agenda.",
     "msg_waitlisted": "This session is full: you are number {n} on its waitlist.",
     "msg_left": "Done: you left the session.", "msg_confirmed": "Done: you have a seat.",
     "changes_for_you": "{n} session(s) changed since your last visit.",
@@ -201,6 +209,14 @@ ES = {
     "accreditation": "Acreditación", "acc_pending": "pendiente", "acc_approved": "aprobada",
     "acc_rejected": "rechazada", "acc_revoked": "revocada",
     "msg_conflict": "Ya está en «{title}» a la misma hora. Déjela primero.",
+    "refusal_not_accredited": "Esta sesión está reservada a participantes acreditados, y su "
+                              "acreditación no la incluye.",
+    "refusal_not_accredited_pending": "Esta sesión está reservada a participantes "
+                                      "acreditados. Su acreditación está pendiente: los "
+                                      "organizadores le avisarán por correo cuando decidan.",
+    "refusal_session_cancelled": "Esta sesión está cancelada.",
+    "refusal_registration_closed": "Las inscripciones a sesiones están cerradas.",
+    "refusal_unknown_session": "Esa sesión no está en la agenda publicada.",
     "msg_waitlisted": "Esta sesión está llena: usted es el número {n} en la lista de espera.",
     "msg_left": "Listo: dejó la sesión.", "msg_confirmed": "Listo: tiene un lugar.",
     "changes_for_you": "{n} sesión(es) cambiaron desde su última visita.",

@@ -66,12 +66,15 @@ def test_scoped_accreditation_opens_only_its_sessions(registration, r, meeting_i
     d = register(registration, meeting_id, "ana@example.org")
     resp = _sign_up(registration, meeting_id, d["id"], "child")
     assert resp.status_code == 403 and resp.json()["reason"] == "not_accredited"
-    assert resp.json()["detail"]
+    # Still undecided: the refusal says a decision is to come, and by e-mail.
+    assert resp.json()["accreditation"] == "pending" and "pending" in resp.json()["detail"]
     assert _sign_up(registration, meeting_id, d["id"], "open").status_code == 201
     _decide(registration, org, meeting_id, d["id"], "approve", scopes=["child-protection"])
     assert _sign_up(registration, meeting_id, d["id"], "child").status_code == 201
     resp = _sign_up(registration, meeting_id, d["id"], "closed")
     assert resp.json()["reason"] == "not_accredited"
+    assert resp.json()["accreditation"] == "approved" and "does not cover" in resp.json()[
+        "detail"]
 
 
 def test_revoking_removes_from_uncovered_sessions_and_promotes(registration, r, meeting_id,
