@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from services.registration.tests import gate_support as gs
 from shared.keys import bus_stream
 
 API = gs.API
-
-
-@pytest.fixture
-def meeting(agenda, registration, registration_consumer, r, meeting_id, make_token):
-    org = make_token(meeting_id)
-    gs.create_meeting(agenda, r, org, meeting_id)
-    return meeting_id, org
 
 
 def _events(r, event_id, etype):

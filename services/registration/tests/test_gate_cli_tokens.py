@@ -7,18 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from services.registration.tests import gate_support as gs
 
 API = gs.API
-
-
-@pytest.fixture
-def meeting(agenda, registration, registration_consumer, r, meeting_id, make_token):
-    org = make_token(meeting_id)
-    gs.create_meeting(agenda, r, org, meeting_id)
-    return meeting_id, org
 
 
 def _cli(suite_env, *args):

@@ -9,7 +9,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -18,13 +17,6 @@ from services.registration.gate import offline
 from services.registration.tests import gate_support as gs
 
 API = gs.API
-
-
-@pytest.fixture
-def meeting(agenda, registration, registration_consumer, r, meeting_id, make_token):
-    org = make_token(meeting_id)
-    gs.create_meeting(agenda, r, org, meeting_id)
-    return meeting_id, org
 
 
 def _delegate(registration, r, event, org, scopes=("general",), name="Ana", sign_up=()):

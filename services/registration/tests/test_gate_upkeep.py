@@ -20,13 +20,6 @@ from services.registration.tests import gate_support as gs
 API = gs.API
 
 
-@pytest.fixture
-def meeting(agenda, registration, registration_consumer, r, meeting_id, make_token):
-    org = make_token(meeting_id)
-    gs.create_meeting(agenda, r, org, meeting_id)
-    return meeting_id, org
-
-
 def _holder(registration, org, event, name):
     did = gs.register(registration, org, event, name=name)
     gs.accredit(registration, org, event, did)
