@@ -51,6 +51,14 @@
     const allowed = {pending: ["approve", "reject"], approved: ["revoke"], rejected: ["approve"],
                      revoked: ["approve"]}[d.accreditation] || [];
     const choices = $("scope-choices").content.firstElementChild.cloneNode(true);
+    // "General" already opens every restricted session: it and named sessions exclude each
+    // other, or ticking one workshop would still grant them all.
+    choices.addEventListener("change", e => {
+      if (!e.target.checked) return;
+      for (const box of choices.querySelectorAll("input[name=scope]")) {
+        if ((e.target.value === "general") !== (box.value === "general")) box.checked = false;
+      }
+    });
     if (allowed.includes("approve")) actions.push(choices);
     for (const decision of allowed) {
       const button = el("button", {type: "button", "data-decision": decision,
