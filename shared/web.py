@@ -280,7 +280,9 @@ def _add_swagger_ui(app: Flask) -> None:
 
     @auth.public
     def swagger_ui(filename: str) -> Response:
-        return send_from_directory(directory, filename, max_age=86400)
+        response = send_from_directory(directory, filename, max_age=86400)
+        response.headers["X-Content-Type-Options"] = "nosniff"  # as the shared assets
+        return response
 
     app.add_url_rule(SWAGGER_UI_URL + "<path:filename>", "swagger_ui", swagger_ui)
 

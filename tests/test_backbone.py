@@ -57,9 +57,11 @@ def test_health_ready_and_openapi(service):
     # policy allows nothing from elsewhere.
     assert "/docs/ui/swagger-ui-bundle.js" in docs.text
     assert "http" not in docs.headers["Content-Security-Policy"]
+    assert "base-uri 'none'" in docs.headers["Content-Security-Policy"]
     for asset, kind in (("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "css")):
         resp = service.get(f"/docs/ui/{asset}")
         assert resp.status_code == 200 and kind in resp.headers["Content-Type"]
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert len(resp.content) > 10_000
 
 

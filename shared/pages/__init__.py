@@ -37,7 +37,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 # start with flask-smorest's inline script; only that page gets this wider policy.
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
             "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-            "frame-ancestors 'none'")
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
 def language() -> str:
