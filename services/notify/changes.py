@@ -32,14 +32,17 @@ def plan(r: redis.Redis, eid: str, data: dict, size: int = 200, first: int = 5,
     order = list(told)
     if not order:
         return
-    # What each session was before, and the first participants of the first: one round trip
-    # (not one per changed session, then one more), as the first e-mails wait for it.
+    # What each session was before, its calendar's SEQUENCE offset, and the first
+    # participants of the first: one round trip (not one per changed session, then one
+    # more), as the first e-mails wait for it.
     with r.pipeline(transaction=False) as pipe:
         pipe.hmget(keys.sessions(eid), order)
+        pipe.hmget(keys.sequence_offsets(eid), order)
         pipe.hscan(keys.participants(eid, order[0]), 0, count=first)
-        before, head = pipe.execute()
-    items = {sid: item(told[sid], sessions[sid], directory.stored_session(sid, raw), rooms)
-             for sid, raw in zip(order, before, strict=True)}
+        before, offsets, head = pipe.execute()
+    items = {sid: item(told[sid], sessions[sid], directory.stored_session(sid, raw), rooms,
+                       int(offset or 0))
+             for sid, raw, offset in zip(order, before, offsets, strict=True)}
     seen: set[str] = set()
     for i, sid in enumerate(order):
         # Each delegate is planned with the first changed session they are in; their states
@@ -81,8 +84,10 @@ def _scan(r: redis.Redis, key: str, size: int, head: tuple | None = None,
         cursor, chunk = r.hscan(key, cursor, count=size)
 
 
-def item(change: dict, session: dict, before: dict, rooms: dict) -> dict:
-    """One session's change: old and new schedule, room and title, as the template needs."""
+def item(change: dict, session: dict, before: dict, rooms: dict, offset: int = 0) -> dict:
+    """One session's change: old and new schedule, room and title, as the template needs.
+    ``offset``: what notify adds to the session's SEQUENCE (``keys.sequence_offsets``), so
+    this REQUEST or CANCEL outranks a sign-up's CANCEL sent before it."""
     old = {f: before.get(f) for f in (*_WHEN, "title", "room", "room_name")}
     for field, (was, _now) in change.get("fields", {}).items():
         if field in old:
@@ -96,7 +101,8 @@ def item(change: dict, session: dict, before: dict, rooms: dict) -> dict:
             # The schedule as facts: each e-mail words it in its reader's language (``words``).
             "old": {**schedule(old), "room": old.get("room_name"), "title": old["title"]},
             "new": {**schedule(session), "room": session.get("room_name")},
-            "calendar": session}
+            "calendar": {**session,
+                         "sequence": int(session.get("sequence") or 0) + offset}}
 
 
 def schedule(s: dict) -> dict:

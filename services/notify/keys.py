@@ -81,6 +81,13 @@ def payloads(event_id: str, notice_id: str) -> str:
     return meeting(event_id, "notify", "payloads", notice_id)
 
 
+def sequence_offsets(event_id: str) -> str:
+    """Hash session -> what notify adds to the agenda's SEQUENCE in that session's iMIP
+    parts. It only grows (by 2 for each CANCEL notify plans), so a REQUEST sent after a
+    CANCEL outranks it (RFC 5546 2.1.5) while agenda changes still raise the number."""
+    return meeting(event_id, "notify", "seq")
+
+
 def sweep_lock() -> str:
     """Held for one sweep interval by the worker that looks for stranded deliveries."""
     return f"{PREFIX}:notify:sweep"

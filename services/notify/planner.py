@@ -68,26 +68,58 @@ def _plan_signup(r: redis.Redis, eid: str, msg: bus.Message, did: str,
                  enqueue: Enqueue) -> None:
     data, state = msg.data, msg.type.rsplit(".", 1)[-1]
     sid = str(data.get("session", ""))
-    payload = {"session": directory.session(r, eid, sid), "position": data.get("position")}
+    session, seq = _session_and_sequence(r, eid, sid, state)
+    payload = {"session": session, "position": data.get("position")}
+    if seq is not None:  # a notice with the session's calendar (a seat, or out of it)
+        payload["seq"] = seq
     if state == "conflict":
         payload["conflicting_title"] = data.get("conflicting_title") or ""
         _one(r, eid, f"su-{msg.id}", "conflict", did, payload, enqueue)
         return
     if state == "cancelled":
         directory.set_participation(r, eid, sid, did, None)
-        # Registration gives a reason when it took the delegate out (accreditation revoked,
-        # the session's access changed, not promoted for want of accreditation): they are
-        # told why. A delegate's own leave has none: they are told it is done, and from
-        # which list. Either e-mail takes the session out of their calendar.
+        # Registration gives a reason when someone else took the delegate out (accreditation
+        # revoked, the session's access changed, not promoted for want of accreditation, an
+        # organiser took them out): they are told why. A delegate's own leave has none:
+        # they are told it is done. Both say from which list; either e-mail takes the
+        # session out of their calendar.
+        payload["left"] = data.get("state") or "confirmed"
         if data.get("reason"):
             _one(r, eid, f"su-{msg.id}", "signup_removed", did,
                  {**payload, "reason": data["reason"]}, enqueue)
         else:
-            _one(r, eid, f"su-{msg.id}", "signup_left", did,
-                 {**payload, "left": data.get("state") or "confirmed"}, enqueue)
+            _one(r, eid, f"su-{msg.id}", "signup_left", did, payload, enqueue)
         return
     directory.set_participation(r, eid, sid, did, data.get("state") or state)
     _one(r, eid, f"su-{msg.id}", f"signup_{state}", did, payload, enqueue)
+
+
+def _session_and_sequence(r: redis.Redis, eid: str, sid: str,
+                          state: str) -> tuple[dict, int | None]:
+    """The session as notify stored it, and the SEQUENCE of the iMIP part its notice carries
+    (None for notices without one: waitlisted, conflict). Worked out here, once, and stored
+    in the payload: a delivery tried again sends the same number.
+
+    RFC 5546: a client applies a message only if its SEQUENCE is not below the last one it
+    took. A REQUEST carries the agenda's sequence plus the session's offset (``keys.
+    sequence_offsets``); a CANCEL first raises the offset by 2 (HINCRBY: atomic among
+    workers) and carries agenda + new offset - 1: above every REQUEST before it, below
+    every REQUEST after it (a seat taken again, a change notice). A re-delivered bus event
+    raises it once more; the stored notice (NX) keeps its number and nothing goes wrong, as
+    the offset only has to grow."""
+    offsets = keys.sequence_offsets(eid)
+    with r.pipeline(transaction=False) as pipe:
+        pipe.hget(keys.sessions(eid), sid)
+        if state == "cancelled":
+            pipe.hincrby(offsets, sid, 2)
+        elif state in ("confirmed", "promoted"):
+            pipe.hget(offsets, sid)
+        raw, *offset = pipe.execute()
+    session = directory.stored_session(sid, raw)
+    if not offset:
+        return session, None
+    seq = int(session.get("sequence") or 0) + int(offset[0] or 0)
+    return session, seq - 1 if state == "cancelled" else seq
 
 
 def _one(r: redis.Redis, eid: str, nid: str, kind: str, did: str, payload: dict,

@@ -132,14 +132,15 @@ def attachments(notice: dict, payload, sender: str, attendee: str,
         if not (event or {}).get("timezone") or not (session.get("starts_at") or (
                 session.get("part_of_day") == "all_day" and session.get("day"))):
             return []  # a session or meeting notify has no times for: the text says enough
-        if notice["kind"] in SEATED:
-            return [_calendar(event, session, "REQUEST", sender, attendee)]
-        # RFC 5546: a CANCEL's SEQUENCE is above that of the REQUESTs before it. The
-        # delegate's last REQUEST carried at most the session's stored sequence (a seat's
-        # e-mail, or a change notice, after which notify stores the new one).
-        # Waitlisted delegates too: change notices send them the session's REQUEST.
-        return [_calendar(event, {**session, "sequence": int(session.get("sequence") or 0) + 1},
-                          "CANCEL", sender, attendee)]
+        # RFC 5546: the SEQUENCE was worked out when the notice was planned (``planner``:
+        # a CANCEL above every REQUEST before it, a REQUEST above every CANCEL before it).
+        # A notice planned before payloads carried it: the agenda's, and one more to cancel.
+        seated = notice["kind"] in SEATED
+        seq = payload.get("seq")
+        if seq is None:
+            seq = int(session.get("sequence") or 0) + (0 if seated else 1)
+        return [_calendar(event, {**session, "sequence": seq},
+                          "REQUEST" if seated else "CANCEL", sender, attendee)]
     if notice["kind"] != "change":
         return []
     return [_calendar(notice["event"], it["calendar"],

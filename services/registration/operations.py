@@ -172,11 +172,16 @@ def sign_up(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
             "new": how == "new"}
 
 
-def leave(r: redis.Redis, event_id: str, delegate_id: str, session_id: str) -> dict:
+def leave(r: redis.Redis, event_id: str, delegate_id: str, session_id: str,
+          role: str = "delegate") -> dict:
+    """Take a delegate out of a session. ``role``: the caller's; when it is not the delegate
+    (an organiser), the event says why, and the delegate is not told they left."""
+    head = _data_head(delegate_id, session_id)
+    if role != "delegate":  # appended here: cancel.lua's own path stays as it was
+        head += ',"reason":"removed_by_organiser"'
     result = script(r, "cancel")(
         keys=[bus_stream(event_id)],
-        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id),
-              _data_head(delegate_id, session_id)])
+        args=[keys.prefix(event_id), delegate_id, session_id, *_ctx(event_id), head])
     if isinstance(result, list):  # {'error', reason}
         refuse(result[1])
     was, promoted = result.split(" ", 1)

@@ -1,6 +1,7 @@
 -- Leave a session (seat or waitlist); a freed seat goes at once to the first on the waitlist.
 -- KEYS[1]: bus stream. ARGV: P, delegate_id, session_id, event_id, request_id, at,
---       data_head: the event's data up to its state, '{"delegate":"…","session":"…"'
+--       data_head: the event's data up to its state, '{"delegate":"…","session":"…"' (and
+--       ',"reason":"…"' when someone else, an organiser, takes the delegate out)
 -- Returns {'error', reason} or one string '<state it left> <promoted ids as JSON>' (cheaper
 -- for Valkey than a table; see signup.lua).
 local stream = KEYS[1]

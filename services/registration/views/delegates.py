@@ -127,8 +127,9 @@ class Signup(MethodView):
     @roles("organiser", "delegate")
     @blp.response(204)
     def delete(self, event, delegate_id, session_id):
-        """Leave a session; the first on its waitlist gets the seat."""
-        ops.leave(get_redis(), event, delegate_id, session_id)
+        """Leave a session (or, for an organiser, take the delegate out of it); the first on
+        its waitlist gets the seat."""
+        ops.leave(get_redis(), event, delegate_id, session_id, role=auth.current().role)
 
 
 @blp.route("/events/<event>/delegates/<delegate_id>/agenda")
