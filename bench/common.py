@@ -153,17 +153,22 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu(pid: int) -> float:
-    """Seconds of CPU used by a process and its living descendants (gunicorn's workers)."""
-    total, todo = 0.0, [pid]
+def _tree(pid: int, measure: Callable[[int], float]) -> float:
+    """``measure`` summed over a process and its living descendants (gunicorn's workers)."""
+    total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            total += _cpu(p)
+            total += measure(p)
             todo += _children(p)
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError):  # gone meanwhile
             continue
     return total
+
+
+def tree_cpu(pid: int) -> float:
+    """Seconds of CPU used by a process and its living descendants."""
+    return _tree(pid, _cpu)
 
 
 def with_cpu(run: Callable[[], Load], pids: dict[str, int]) -> Load:
@@ -180,15 +185,7 @@ def with_cpu(run: Callable[[], Load], pids: dict[str, int]) -> Load:
 
 def tree_rss(pid: int) -> int:
     """Resident memory of a process and all its descendants."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            total += rss(p)
-            todo += _children(p)
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
+    return int(_tree(pid, rss))
 
 
 def floors():
