@@ -12,20 +12,29 @@ from services.notify.tests.test_registration_notices import API, Inbox, _calenda
 from tests import flows
 
 
+def _registered(suite, meeting_id, make_token, mailbox, name, language="en"):
+    """A meeting with one 5-seat session, and a delegate registered whose registration
+    e-mail has arrived: (meeting id, organiser token, session, delegate, token, inbox)."""
+    agenda, registration = suite["agenda"], suite["registration"]
+    org, eid = make_token(meeting_id), meeting_id
+    session = flows.create_meeting(agenda, org, eid, capacity=5)
+    flows.publish(agenda, org, eid)
+    email = f"{name.lower()}.{eid}@example.org"
+    did, token = flows.register(registration, mailbox, eid, email, name, language=language)
+    inbox = Inbox(mailbox, email)
+    inbox.expect(1)
+    return eid, org, session, did, token, inbox
+
+
 def test_a_seat_taken_again_after_leaving_outranks_the_cancel(suite, meeting_id, make_token,
                                                                  mailbox):
     """Dan takes a seat (REQUEST), leaves (CANCEL, SEQUENCE n+1), takes it again (REQUEST).
     RFC 5546 2.1.5: a CUA applies the message with the higher SEQUENCE; a REQUEST whose
     SEQUENCE is below the CANCEL's is out of date and the entry stays cancelled. The second
     REQUEST must carry a SEQUENCE above the CANCEL's."""
-    agenda, registration = suite["agenda"], suite["registration"]
-    org, eid = make_token(meeting_id), meeting_id
-    session = flows.create_meeting(agenda, org, eid, capacity=5)
-    flows.publish(agenda, org, eid)
-    email = f"dan.{eid}@example.org"
-    dan, token = flows.register(registration, mailbox, eid, email, "Dan")
-    inbox = Inbox(mailbox, email)
-    inbox.expect(1)
+    registration = suite["registration"]
+    eid, org, session, dan, token, inbox = _registered(suite, meeting_id, make_token, mailbox,
+                                                      "Dan")
     assert flows.sign_up(registration, eid, dan, token, session).json()["state"] == "confirmed"
     (seat,) = inbox.expect(1)
     assert registration.delete(f"{API}{eid}/delegates/{dan}/sessions/{session}",
@@ -47,14 +56,9 @@ def test_an_organiser_taking_a_delegate_out_is_not_told_to_them_as_their_own_lea
         suite, meeting_id, make_token, mailbox):
     """DELETE /delegates/{id}/sessions/{sid} is open to organisers (OWNER_OR_ORGANISER).
     When an organiser takes Dan out, the e-mail must not say "You have left": he did not."""
-    agenda, registration = suite["agenda"], suite["registration"]
-    org, eid = make_token(meeting_id), meeting_id
-    session = flows.create_meeting(agenda, org, eid, capacity=5)
-    flows.publish(agenda, org, eid)
-    email = f"dan.{eid}@example.org"
-    dan, token = flows.register(registration, mailbox, eid, email, "Dan")
-    inbox = Inbox(mailbox, email)
-    inbox.expect(1)
+    registration = suite["registration"]
+    eid, org, session, dan, token, inbox = _registered(suite, meeting_id, make_token, mailbox,
+                                                      "Dan")
     assert flows.sign_up(registration, eid, dan, token, session).json()["state"] == "confirmed"
     inbox.expect(1)
     assert registration.delete(f"{API}{eid}/delegates/{dan}/sessions/{session}",
@@ -75,14 +79,9 @@ def test_an_organiser_taking_a_delegate_out_tells_them_so_and_cancels_the_entry(
         suite, meeting_id, make_token, mailbox, language):
     """The removal e-mail says who took the delegate out, in their language, and cancels
     the seat's calendar entry (same UID, STATUS:CANCELLED, SEQUENCE above the seat's)."""
-    agenda, registration = suite["agenda"], suite["registration"]
-    org, eid = make_token(meeting_id), meeting_id
-    session = flows.create_meeting(agenda, org, eid, capacity=5)
-    flows.publish(agenda, org, eid)
-    email = f"eva.{eid}@example.org"
-    eva, token = flows.register(registration, mailbox, eid, email, "Eva", language=language)
-    inbox = Inbox(mailbox, email)
-    inbox.expect(1)
+    registration = suite["registration"]
+    eid, org, session, eva, token, inbox = _registered(suite, meeting_id, make_token, mailbox,
+                                                      "Eva", language)
     assert flows.sign_up(registration, eid, eva, token, session).json()["state"] == "confirmed"
     (seat,) = inbox.expect(1)
     assert registration.delete(f"{API}{eid}/delegates/{eva}/sessions/{session}",
@@ -102,13 +101,8 @@ def test_a_change_after_a_leave_and_a_new_seat_still_rises_above_both(
     SEQUENCE is above the one before it (the change notice's REQUEST included), and a
     delivery of the removal tried again would send the number planned (stored with it)."""
     agenda, registration = suite["agenda"], suite["registration"]
-    org, eid = make_token(meeting_id), meeting_id
-    session = flows.create_meeting(agenda, org, eid, capacity=5)
-    flows.publish(agenda, org, eid)
-    email = f"fay.{eid}@example.org"
-    fay, token = flows.register(registration, mailbox, eid, email, "Fay")
-    inbox = Inbox(mailbox, email)
-    inbox.expect(1)
+    eid, org, session, fay, token, inbox = _registered(suite, meeting_id, make_token, mailbox,
+                                                      "Fay")
     mails = []
     for _ in range(2):
         assert flows.sign_up(registration, eid, fay, token, session).status_code == 201
