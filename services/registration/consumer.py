@@ -11,7 +11,7 @@ import redis
 from services.registration import keys
 from services.registration.gate import keys as gate_keys
 from services.registration.scripts import script
-from shared import bus
+from shared import bus, meeting_hours
 from shared.keys import bus_stream, handled
 
 GROUP = "registration"
@@ -38,7 +38,7 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
     eid = msg.event
     if msg.type == "agenda.event.updated":
         with r.pipeline(transaction=True) as pipe:
-            pipe.set(keys.event(eid), json.dumps(msg.data))
+            pipe.set(keys.event(eid), json.dumps(meeting_hours.with_defaults(msg.data)))
             # Door hours live in every offline bundle: a new version tells devices to fetch.
             pipe.incr(gate_keys.bundle_version(eid))
             pipe.execute()
@@ -47,7 +47,8 @@ def apply(r: redis.Redis, msg: bus.Message) -> None:
     version = int(data["version"])
     if version < int(r.get(keys.agenda_version(eid)) or 0):
         return  # an older version re-delivered after a newer one: ignore
-    r.set(keys.event(eid), json.dumps(data["event"]))
+    # With every hour filled in: the door check (scan.lua) reads them from this copy.
+    r.set(keys.event(eid), json.dumps(meeting_hours.with_defaults(data["event"])))
     if data.get("rooms"):
         r.hset(keys.rooms(eid), mapping={room["id"]: json.dumps(room) for room in data["rooms"]})
     sync = script(r, "sync_session")

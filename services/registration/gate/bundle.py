@@ -27,6 +27,7 @@ from services.registration.badges import keys as badge_keys
 from services.registration.badges import signing
 from services.registration.badges.token import b64encode
 from services.registration.gate import keys
+from shared import meeting_hours
 
 _CHUNK = 1000
 _SESSION_FIELDS = ("room", "starts", "ends", "access", "accreditation", "requires_signup",
@@ -155,7 +156,7 @@ def build(r: redis.Redis, event_id: str, device: str, rooms: tuple[str, ...],
         "event": event_id, "version": version, "since": None if full else since,
         "full": full, "device": device, "rooms_scope": list(rooms),
         "generated_at": int(time.time()),
-        "door_opens_minutes": int(event.get("door_opens_minutes") or 30),
+        "door_opens_minutes": meeting_hours.door_opens_minutes(event),
         "keys": {k["kid"]: k["public_key"] for k in signing.public_keys(r, event_id)},
         "rooms": {k: {"name": v.get("name"), "capacity": v.get("capacity")}
                   for k, v in room_docs.items()},

@@ -37,7 +37,9 @@ if seen then return {'dup', seen} end
 local now = tonumber(ARGV[4])
 local did, sid, room, direction = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 local event = cjson.decode(redis.call('GET', KEYS[11]) or '{}')
-local before = (tonumber(event['door_opens_minutes']) or 30) * 60
+-- The consumer writes the meeting's copy with every default filled in (shared/meeting_hours.py);
+-- without a copy there is no session either, so no door to open early.
+local before = (tonumber(event['door_opens_minutes']) or 0) * 60
 
 local s = nil
 if sid ~= '' then
