@@ -63,8 +63,11 @@ def etag(stamp_: str, fmt: str, filters: tuple = ()) -> str:
     return f'"{stamp_}-{fmt}{suffix}"'
 
 
-def render(r: redis.Redis, eid: str, stamp_: str, fmt: str, filters: tuple = ()) -> Rendering:
-    """The bytes of one format of the version named by ``stamp_`` (cached)."""
+def render(r: redis.Redis, eid: str, stamp_: str, fmt: str, filters: tuple = (),
+           base_url: str = "") -> Rendering:
+    """The bytes of one format of the version named by ``stamp_`` (cached). ``base_url``
+    (the agenda's public URL, the same for every call of a process) makes the links to each
+    session's page."""
     key = (eid, stamp_, fmt, filters)
     with _lock:
         hit = _cache.get(key)
@@ -77,7 +80,8 @@ def render(r: redis.Redis, eid: str, stamp_: str, fmt: str, filters: tuple = ())
         # Published again between the stamp read and now: serve what we read, tagged right.
         stamp_ = publishing.version_stamp(version)
     builder, mimetype = RENDERERS[fmt]
-    found = Rendering(etag(stamp_, fmt, filters), builder(version, dict(filters)), mimetype)
+    found = Rendering(etag(stamp_, fmt, filters), builder(version, dict(filters), base_url),
+                      mimetype)
     with _lock:
         _cache[(eid, stamp_, fmt, filters)] = found
         while len(_cache) > CACHE_SIZE:
@@ -102,7 +106,7 @@ def matches(session: dict, filters: dict) -> bool:
         session.get("meeting") or "").lower())
 
 
-def agenda_json(version: dict, filters: dict) -> bytes:
+def agenda_json(version: dict, filters: dict, _base_url: str) -> bytes:
     days: dict[str, list] = {}
     for s in version["sessions"]:
         if matches(s, filters):
@@ -112,21 +116,21 @@ def agenda_json(version: dict, filters: dict) -> bytes:
                   "days": [{"day": d, "sessions": ss} for d, ss in days.items()]})
 
 
-def agenda_ics(version: dict, _filters: dict) -> bytes:
+def agenda_ics(version: dict, _filters: dict, _base_url: str) -> bytes:
     published = datetime.fromisoformat(version["published_at"].replace("Z", "+00:00"))
     sessions = version["sessions"] + version.get("tombstones", [])
     return calendar.calendar(version["event"], sessions, stamp=published).to_ical()
 
 
-def schedule_xml(version: dict, _filters: dict) -> bytes:
-    return frab.to_xml(version)
+def schedule_xml(version: dict, _filters: dict, base_url: str) -> bytes:
+    return frab.to_xml(version, base_url)
 
 
-def schedule_json(version: dict, _filters: dict) -> bytes:
-    return _json(frab.to_json(version))
+def schedule_json(version: dict, _filters: dict, base_url: str) -> bytes:
+    return _json(frab.to_json(version, base_url))
 
 
-RENDERERS: dict[str, tuple[Callable[[dict, dict], bytes], str]] = {
+RENDERERS: dict[str, tuple[Callable[[dict, dict, str], bytes], str]] = {
     "agenda": (agenda_json, "application/json"),
     "ics": (agenda_ics, "text/calendar"),
     "xml": (schedule_xml, "application/xml"),

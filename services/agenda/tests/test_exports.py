@@ -6,7 +6,14 @@ import icalendar
 import pytest
 from lxml import etree
 
-from services.agenda.tests.helpers import API, FIXTURES, add_session, make_meeting, publish
+from services.agenda.tests.helpers import (
+    API,
+    add_session,
+    assert_valid_schedules,
+    make_meeting,
+    publish,
+)
+from tests import flows
 
 
 @pytest.fixture
@@ -85,8 +92,8 @@ def test_organiser_reads_have_etags_too(agenda, meeting_id, published, path):
 
 def test_a_draft_edit_is_invisible_until_published(agenda, meeting_id, published):
     reads = {p: agenda.get(f"{API}/{meeting_id}/{p}") for p in EXPORTS[:4]}
-    resp = agenda.patch(f"{API}/{meeting_id}/sessions/opening", published,
-                        json={"title": "Secret new title"})
+    resp = flows.edit_session(agenda, published, f"{API}/{meeting_id}/sessions/opening",
+                              {"title": "Secret new title"})
     assert resp.status_code == 200
     for path, before in reads.items():
         now = agenda.get(f"{API}/{meeting_id}/{path}",
@@ -136,19 +143,32 @@ def test_the_ics_has_a_timezone_stable_uids_and_the_meeting_hours(agenda, meetin
     assert agenda.get(f"{API}/{meeting_id}/agenda.ics").content == resp.content
 
 
-def test_schedule_xml_is_valid_against_the_frab_schema(agenda, meeting_id, published):
-    schema = etree.XMLSchema(etree.parse(str(FIXTURES / "schedule.xml.xsd")))
+def _by_session(doc, sid: str):
+    """The schedule.xml event of a session, found by the session's page link."""
+    (found,) = [e for e in doc.iter("event") if e.findtext("url").endswith(f"#s-{sid}")]
+    return found
+
+
+def test_schedule_xml_is_valid_against_the_frab_schemas(agenda, meeting_id, published):
     resp = agenda.get(f"{API}/{meeting_id}/schedule.xml")
     assert resp.status_code == 200 and "xml" in resp.headers["Content-Type"]
+    assert_valid_schedules(agenda, meeting_id)  # today's XSD and JSON schema, and 2020's
     doc = etree.fromstring(resp.content)
-    schema.assertValid(doc)
-    assert [d.get("date") for d in doc.findall("day")] == ["2030-06-19", "2030-06-20",
-                                                          "2030-06-21"]
-    opening = doc.find(f"day/room[@name='Room of Honor']/event[slug='{meeting_id}-opening']")
+    assert [(d.get("date"), d.get("start"), d.get("end")) for d in doc.findall("day")] == [
+        ("2030-06-19", "2030-06-19T08:30:00-06:00", "2030-06-19T17:30:00-06:00"),
+        ("2030-06-20", "2030-06-20T08:30:00-06:00", "2030-06-20T17:30:00-06:00"),
+        ("2030-06-21", "2030-06-21T08:30:00-06:00", "2030-06-21T17:30:00-06:00")]
+    assert doc.findtext("conference/acronym") == meeting_id.replace("-", "_")
+    opening = _by_session(doc, "opening")
+    assert opening in doc.findall("day[@index='1']/room[@name='Room of Honor']/event")
     assert opening.findtext("start") == "14:00" and opening.findtext("duration") == "00:15"
     assert opening.findtext("date") == "2030-06-19T14:00:00-06:00"
     assert [p.text for p in opening.findall("persons/person")] == ["PPT"]
-    workshop = doc.find(f"day/room/event[slug='{meeting_id}-workshop']")
+    acronym = meeting_id.replace("-", "_")
+    assert opening.findtext("slug") == f"{acronym}-{opening.get('id')}-opening"
+    site = agenda.app.config["PUBLIC_AGENDA_URL"]
+    assert opening.findtext("url") == f"{site}/events/{meeting_id}#s-opening"
+    workshop = _by_session(doc, "workshop")
     assert workshop.findtext("start") == "08:30" and workshop.findtext("duration") == "04:00"
 
 
@@ -160,23 +180,28 @@ def test_the_rcm_seed_schedule_xml_is_valid(agenda, meeting_id, make_token):
                        headers={"Content-Type": "text/plain"})
     assert resp.status_code == 200
     publish(agenda, org, meeting_id)
-    schema = etree.XMLSchema(etree.parse(str(FIXTURES / "schedule.xml.xsd")))
+    assert_valid_schedules(agenda, meeting_id)
     doc = etree.fromstring(agenda.get(f"{API}/{meeting_id}/schedule.xml").content)
-    schema.assertValid(doc)
     assert len(doc.findall("day/room/event")) == 31
 
 
 def test_schedule_json_mirrors_the_xml(agenda, meeting_id, published):
     body = agenda.get(f"{API}/{meeting_id}/schedule.json").json()
     conference = body["schedule"]["conference"]
-    assert conference["acronym"] == meeting_id and conference["daysCount"] == 3
+    assert conference["acronym"] == meeting_id.replace("-", "_")
+    assert conference["daysCount"] == 3
     assert conference["time_zone_name"] == "America/El_Salvador"
     day2 = conference["days"][1]
-    assert day2["date"] == "2030-06-20"
+    assert (day2["date"], day2["day_start"], day2["day_end"]) == (
+        "2030-06-20", "2030-06-20T08:30:00-06:00", "2030-06-20T17:30:00-06:00")
     (lunch,) = day2["rooms"]["Room of Honor"]
     assert (lunch["title"], lunch["start"], lunch["duration"], lunch["type"]) == (
         "Lunch", "12:30", "01:00", "meal")
+    assert lunch["end"] == "2030-06-20T13:30:00-06:00"
+    opening = conference["days"][0]["rooms"]["Room of Honor"][0]
+    assert opening["persons"] == [{"name": "PPT", "public_name": "PPT"}]
     xml = etree.fromstring(agenda.get(f"{API}/{meeting_id}/schedule.xml").content)
-    guids = {e.get("guid") for e in xml.iter("event")}
-    assert guids == {e["guid"] for d in conference["days"] for r in d["rooms"].values()
-                     for e in r}
+    events = {e["guid"]: e for d in conference["days"] for r in d["rooms"].values() for e in r}
+    assert {e.get("guid") for e in xml.iter("event")} == set(events)
+    assert {e.findtext("slug") for e in xml.iter("event")} == {
+        e["slug"] for e in events.values()}
