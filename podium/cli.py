@@ -176,6 +176,10 @@ def agenda_import(path: str, event_id: str, publish: bool, note: str) -> None:
     for warning in report["warnings"]:
         click.echo(f"  line {warning['line']}: {warning['message']}")
     if publish:
-        version = publishing.publish(r, event_id, note)
+        try:
+            version, new = publishing.publish(r, event_id, note)
+        except Problem as exc:
+            raise click.ClickException(f"{exc.reason}: {exc.detail}") from exc
         click.echo(f"Published version {version['version']} "
-                   f"({len(version['changes'])} changes).")
+                   f"({len(version['changes'])} changes)." if new else
+                   f"Nothing changed since version {version['version']}: nothing published.")

@@ -54,12 +54,24 @@ def served(private):
 
 
 def _publish_elsewhere(url: str, eid: str, note: str) -> None:
-    """Publish from another process, as another gunicorn worker or the CLI would."""
+    """Change the draft and publish it from another process, as another gunicorn worker or
+    the CLI would (a draft unchanged since the last version publishes nothing)."""
     code = ("import sys; from shared.store import connect; "
             "from services.agenda import publishing; "
-            "publishing.publish(connect(sys.argv[1]), sys.argv[2], sys.argv[3])")
+            "from tests.test_agenda_fastpath import change_draft; "
+            "r = connect(sys.argv[1]); change_draft(r, sys.argv[2], sys.argv[3]); "
+            "assert publishing.publish(r, sys.argv[2], sys.argv[3])[1]")
     subprocess.run([sys.executable, "-c", code, url, eid, note], cwd=ROOT, check=True,
                    timeout=60)
+
+
+def change_draft(client, eid: str, note: str) -> None:
+    """Retitle the draft's first session after ``note``."""
+    from services.agenda import operations as ops
+
+    first = ops.list_sessions(client, eid)[0]
+    ops.update_session(client, eid, first["id"], {"title": f"Opening ({note})"},
+                       f'"{ops.etag_of(first)}"')
 
 
 def _version(server: LiveServer, eid: str) -> int:
@@ -177,6 +189,7 @@ def test_publishing_in_this_process_is_seen_at_once(served, private, published):
     _url, client = private
     _from_memory(fast, client, published)
     assert _version(fast, published) == 1
+    change_draft(client, published, "here")
     publishing.publish(client, published, "here")
     assert _version(fast, published) == 2  # no waiting: this process forgot it itself
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import redis
 
 from services.agenda import operations as ops
+from services.agenda import readiness
 from services.agenda.schemas import slugify
+from shared import meeting_hours
 from shared.errors import Problem
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -47,6 +49,17 @@ def document_text(data: bytes, filename: str = "", mimetype: str = "") -> str:
     raise Problem(422, "not_text", "The document is neither text nor a .docx file.")
 
 
+def _unpublishable(parsed: list[dict], event: dict) -> list[dict]:
+    """A warning per imported session that publishing would refuse, saying what it lacks."""
+    out = []
+    for s in parsed:
+        lacks = readiness.lacks({**s, "id": s["key"]}, event, None)
+        if lacks:
+            out.append({"line": (s.get("source_lines") or [0])[0], "text": s.get("title"),
+                        "message": f"Cannot be published until edited: {' '.join(lacks)}"})
+    return out
+
+
 def import_text(r: redis.Redis, event_id: str, text: str) -> dict:
     """Parse ``text`` and replace the draft with it; the published agenda is untouched."""
     from services.agenda.importer import AgendaImportError, parse_agenda
@@ -74,9 +87,7 @@ def import_text(r: redis.Redis, event_id: str, text: str) -> dict:
     doc.setdefault("timezone", "UTC")
     doc["first_day"] = min(filter(None, [doc.get("first_day"), info["first_day"]]))
     doc["last_day"] = max(filter(None, [doc.get("last_day"), info["last_day"]]))
-    doc.setdefault("morning", "09:00-13:00")
-    doc.setdefault("afternoon", "14:00-18:00")
-    doc.setdefault("door_opens_minutes", 30)
+    doc = meeting_hours.with_defaults(doc)
     rooms = [{"id": slugify(name, 40), "name": name, "capacity": None}
              for name in parsed["rooms"]]
     room_ids = {room["name"]: room["id"] for room in rooms}
@@ -88,7 +99,8 @@ def import_text(r: redis.Redis, event_id: str, text: str) -> dict:
         sessions.append(session)
     report = {"event_created": created, "sessions": len(sessions),
               "rooms": [{"id": room["id"], "name": room["name"]} for room in rooms],
-              "days": sorted({s["day"] for s in sessions}), "warnings": parsed["warnings"],
+              "days": sorted({s["day"] for s in sessions}),
+              "warnings": parsed["warnings"] + _unpublishable(parsed["sessions"], doc),
               "stats": parsed["stats"]}
     ops.put_event(r, event_id, {k: v for k, v in doc.items() if k != "id"})
     ops.replace_draft(r, event_id, sessions, rooms, report)

@@ -10,9 +10,9 @@ from typing import Any
 import marshmallow as ma
 import redis
 
-from services.agenda import keys, timing
+from services.agenda import keys, readiness, timing
 from services.agenda.schemas import check_session_times, session_key
-from shared import bus
+from shared import bus, meeting_hours
 from shared.errors import Problem
 
 
@@ -26,6 +26,12 @@ def etag_of(value: Any) -> str:
 
 
 # -- meeting and rooms ------------------------------------------------------------------
+#
+# Invariants kept by the writes below (each a WATCH on the keys it reads, then one MULTI;
+# redis-py's ``transaction`` runs the step again when a watched key changed meanwhile):
+# every draft session's day lies within the meeting's days, and its room (if any) is one of
+# the meeting's rooms. So a room in use cannot be deleted, nor the meeting's days narrowed
+# past a session, even by a request racing the edit that would make it so.
 
 def get_event(r: redis.Redis, eid: str) -> dict:
     raw = r.get(keys.event(eid))
@@ -34,17 +40,35 @@ def get_event(r: redis.Redis, eid: str) -> dict:
     return json.loads(raw)
 
 
-def put_event(r: redis.Redis, eid: str, data: dict) -> tuple[dict, bool]:
-    """Create or replace the meeting's description; return it and whether it is new."""
-    doc = {**data, "id": eid, "first_day": str(data["first_day"]),
-           "last_day": str(data["last_day"])}
+def put_event(r: redis.Redis, eid: str, data: dict, if_match: str | None = None, *,
+              conditional: bool = False) -> tuple[dict, bool]:
+    """Create or replace the meeting's description; return it and whether it is new.
+
+    ``conditional``: replacing an existing meeting needs ``if_match`` (its ETag), as an
+    organiser's edit does; the import, which only widens the days, is not conditional."""
+    doc = meeting_hours.with_defaults({**data, "id": eid, "first_day": str(data["first_day"]),
+                                       "last_day": str(data["last_day"])})
     bus.register_meeting(r, eid)
-    with r.pipeline(transaction=True) as pipe:
-        pipe.exists(keys.event(eid))
+
+    def step(pipe: redis.client.Pipeline) -> bool:
+        raw = pipe.get(keys.event(eid))
+        if raw is not None and conditional:
+            check_etag(json.loads(raw), if_match, "meeting")
+        outside = [s for s in (json.loads(v) for v in pipe.hvals(keys.draft(eid)))
+                   if not doc["first_day"] <= str(s.get("day")) <= doc["last_day"]]
+        if outside:
+            listed = ", ".join(f"{s['id']} ({s.get('day')})" for s in sorted(
+                outside, key=sort_key)[:5])
+            message = f"Sessions of the draft fall outside these days: {listed}."
+            raise Problem(422, "invalid_input", message + " Move or remove them first.",
+                          errors={"first_day": [message], "last_day": [message]})
+        pipe.multi()
         pipe.set(keys.event(eid), dumps(doc))
         bus.add(pipe, eid, "agenda.event.updated", doc)
-        existed, *_ = pipe.execute()
-    return doc, not existed
+        return raw is None
+
+    created = r.transaction(step, keys.event(eid), keys.draft(eid), value_from_callable=True)
+    return doc, created
 
 
 def list_rooms(r: redis.Redis, eid: str) -> list[dict]:
@@ -61,11 +85,19 @@ def put_room(r: redis.Redis, eid: str, room: dict) -> dict:
 
 
 def delete_room(r: redis.Redis, eid: str, room_id: str) -> None:
-    users = [s["id"] for s in list_sessions(r, eid) if s.get("room") == room_id]
-    if users:
-        raise Problem(409, "room_in_use", f"Sessions use this room: {', '.join(users[:5])}.")
-    if not r.hdel(keys.rooms(eid), room_id):
-        raise Problem(404, "unknown_room", f"No room {room_id!r}.")
+    def step(pipe: redis.client.Pipeline) -> None:
+        users = sorted(s["id"] for s in (json.loads(v) for v in pipe.hvals(keys.draft(eid)))
+                       if s.get("room") == room_id)
+        if users:
+            raise Problem(409, "room_in_use",
+                          f"Sessions use this room: {', '.join(users[:5])}.")
+        if not pipe.hexists(keys.rooms(eid), room_id):
+            raise Problem(404, "unknown_room", f"No room {room_id!r}.")
+        pipe.multi()
+        pipe.hdel(keys.rooms(eid), room_id)
+        pipe.incr(keys.draft_rev(eid))
+
+    r.transaction(step, keys.draft(eid), keys.rooms(eid))
 
 
 # -- the draft --------------------------------------------------------------------------
@@ -77,7 +109,7 @@ def list_sessions(r: redis.Redis, eid: str) -> list[dict]:
 
 def sort_key(s: dict) -> tuple:
     part_order = {"all_day": "00:00", "morning": "00:01", "afternoon": "12:59"}
-    return (str(s["day"]), s.get("start") or part_order.get(s.get("part_of_day") or "", ""),
+    return (str(s.get("day")), s.get("start") or part_order.get(s.get("part_of_day") or "", ""),
             s["id"])
 
 
@@ -107,7 +139,12 @@ def _validate(r: redis.Redis, eid: str, event: dict, session: dict) -> None:
                       errors={"room": [f"No room {session['room']!r}; {known}."]})
 
 
-def room_clashes(r: redis.Redis, eid: str, session: dict) -> list[str]:
+def _watched(eid: str) -> tuple[str, ...]:
+    """What a session's validity depends on: the draft, the rooms and the meeting's days."""
+    return keys.draft(eid), keys.rooms(eid), keys.event(eid)
+
+
+def room_clashes(r: redis.Redis, eid: str, session: dict) -> list[dict]:
     """Warnings (not errors): another session in the same room at the same time."""
     if not session.get("room") or session.get("status") == "cancelled":
         return []
@@ -117,20 +154,22 @@ def room_clashes(r: redis.Redis, eid: str, session: dict) -> list[str]:
     for other in list_sessions(r, eid):
         if other["id"] == session["id"] or other.get("room") != session["room"]:
             continue
-        if other.get("status") == "cancelled":
-            continue
+        if other.get("status") == "cancelled" or readiness.lacks(other, event, None):
+            continue  # a session that cannot be published yet has no bounds to clash with
         if session.get("parallel_group") and other.get("parallel_group") == session[
                 "parallel_group"]:
             continue
         o_start, o_end = timing.bounds(other, event)
         if o_start < end and start < o_end:
-            clashes.append(f"Room {session['room']} is also used by {other['id']} "
-                           f"({other['title'][:60]}) at that time.")
+            clashes.append({
+                "reason": "room_clash", "room": session["room"], "session": other["id"],
+                "title": other["title"],
+                "message": f"Room {session['room']} is also used by {other['id']} "
+                           f"({other['title'][:60]}) at that time."})
     return clashes
 
 
 def create_session(r: redis.Redis, eid: str, data: dict) -> dict:
-    event = get_event(r, eid)
     session = {**data, "day": str(data["day"])}
     session.setdefault("start", None)
     session.setdefault("end", None)
@@ -138,69 +177,88 @@ def create_session(r: redis.Redis, eid: str, data: dict) -> dict:
     sid = session.get("id") or session_key(session["day"], session["start"],
                                           session["part_of_day"], session["title"])
     session["id"] = sid
-    _validate(r, eid, event, session)
-    with r.pipeline(transaction=True) as pipe:
-        pipe.hsetnx(keys.draft(eid), sid, dumps(session))
+
+    def step(pipe: redis.client.Pipeline) -> None:
+        _validate(pipe, eid, _event(pipe, eid), session)
+        if pipe.hexists(keys.draft(eid), sid):
+            raise Problem(409, "session_exists",
+                          f"A session {sid!r} already exists; pick another id.")
+        pipe.multi()
+        pipe.hset(keys.draft(eid), sid, dumps(session))
         pipe.incr(keys.draft_rev(eid))
-        created, _ = pipe.execute()
-    if not created:
-        raise Problem(409, "session_exists", f"A session {sid!r} already exists; pick another id.")
+
+    r.transaction(step, *_watched(eid))
     return session
 
 
 def update_session(r: redis.Redis, eid: str, sid: str, patch: dict,
                    if_match: str | None) -> dict:
-    """Apply a partial update; refuse with 412 if the caller's ETag is stale."""
-    event = get_event(r, eid)
+    """Apply a partial update; refuse with 428 without If-Match, 412 if it is stale."""
+    require_if_match(if_match, "session")
     if "id" in patch and patch["id"] != sid:
         raise Problem(422, "invalid_input", "A session's id cannot change.",
                       errors={"id": ["Read-only."]})
-    with r.pipeline(transaction=True) as pipe:
-        pipe.watch(keys.draft(eid))
-        raw = pipe.hget(keys.draft(eid), sid)
-        if raw is None:
-            raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
-        current = json.loads(raw)
-        _check_etag(current, if_match)
+
+    def step(pipe: redis.client.Pipeline) -> dict:
+        event = _event(pipe, eid)
+        current = _session(pipe, eid, sid)
+        check_etag(current, if_match, "session")
         merged = {**current, **{k: (str(v) if k == "day" else v) for k, v in patch.items()}}
         if "start" in patch or "end" in patch:
             merged["part_of_day"] = patch.get("part_of_day")
         elif "part_of_day" in patch and patch["part_of_day"]:
             merged["start"] = merged["end"] = None
-        _validate(r, eid, event, merged)
+        _validate(pipe, eid, event, merged)
         pipe.multi()
         pipe.hset(keys.draft(eid), sid, dumps(merged))
         pipe.incr(keys.draft_rev(eid))
-        try:
-            pipe.execute()
-        except redis.WatchError as exc:
-            raise Problem(412, "edit_conflict", "Someone else changed the draft; reload.") from exc
-    return merged
+        return merged
+
+    return r.transaction(step, *_watched(eid), value_from_callable=True)
 
 
 def delete_session(r: redis.Redis, eid: str, sid: str, if_match: str | None) -> None:
-    with r.pipeline(transaction=True) as pipe:
-        pipe.watch(keys.draft(eid))
-        raw = pipe.hget(keys.draft(eid), sid)
-        if raw is None:
-            raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
-        _check_etag(json.loads(raw), if_match)
+    require_if_match(if_match, "session")
+
+    def step(pipe: redis.client.Pipeline) -> None:
+        check_etag(_session(pipe, eid, sid), if_match, "session")
         pipe.multi()
         pipe.hdel(keys.draft(eid), sid)
         pipe.incr(keys.draft_rev(eid))
-        try:
-            pipe.execute()
-        except redis.WatchError as exc:
-            raise Problem(412, "edit_conflict", "Someone else changed the draft; reload.") from exc
+
+    r.transaction(step, keys.draft(eid))
 
 
-def _check_etag(current: dict, if_match: str | None) -> None:
+def _event(pipe: redis.client.Pipeline, eid: str) -> dict:
+    raw = pipe.get(keys.event(eid))
+    if raw is None:
+        raise Problem(404, "unknown_event", f"No meeting {eid!r}.")
+    return json.loads(raw)
+
+
+def _session(pipe: redis.client.Pipeline, eid: str, sid: str) -> dict:
+    raw = pipe.hget(keys.draft(eid), sid)
+    if raw is None:
+        raise Problem(404, "unknown_session", f"No session {sid!r} in the draft.")
+    return json.loads(raw)
+
+
+def require_if_match(if_match: str | None, what: str) -> None:
+    """Organisers' edits are conditional (RFC 6585): without If-Match, two organisers
+    editing at once would silently overwrite each other."""
     if if_match is None:
-        return
+        raise Problem(428, "if_match_required",
+                      f"Send If-Match with the {what}'s ETag (from reading it), so that a "
+                      "change someone else made meanwhile is not overwritten.")
+
+
+def check_etag(current: dict, if_match: str | None, what: str) -> None:
+    require_if_match(if_match, what)
     tags = {t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")}
     if "*" not in tags and etag_of(current) not in tags:
         raise Problem(412, "stale_etag",
-                      "The session changed since you read it; reload and apply your edit again.")
+                      f"The {what} changed since you read it; reload and apply your edit "
+                      "again.")
 
 
 def replace_draft(r: redis.Redis, eid: str, sessions: list[dict], rooms: list[dict],

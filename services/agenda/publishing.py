@@ -11,7 +11,7 @@ import json
 
 import redis
 
-from services.agenda import changelog, keys, stamps
+from services.agenda import changelog, keys, readiness, stamps
 from services.agenda.operations import (
     dumps,
     enrich,
@@ -48,13 +48,21 @@ def list_versions(r: redis.Redis, eid: str) -> list[dict]:
     return out
 
 
-def publish(r: redis.Redis, eid: str, note: str) -> dict:
-    """Make the draft the next numbered version, with its changelog, and say so on the bus."""
+def publish(r: redis.Redis, eid: str, note: str) -> tuple[dict, bool]:
+    """Make the draft the next numbered version, with its changelog, and say so on the bus.
+
+    Returns the version and whether it is new. A draft with a session that cannot be
+    published is refused whole (422, :mod:`services.agenda.readiness`). Publishing a draft
+    whose meeting, rooms and sessions are what the current version already holds publishes
+    nothing: the current version comes back, not a new one, and nobody is told anything.
+    """
     bus.register_meeting(r, eid)
     while True:
         with r.pipeline(transaction=True) as pipe:
             pipe.watch(keys.draft(eid), keys.published(eid), keys.rooms(eid), keys.event(eid))
-            version = _build_version(r, eid, note)
+            version, current = _build_version(r, eid, note)
+            if current is not None and all(version[k] == current.get(k) for k in _CONTENT):
+                return current, False
             pipe.multi()
             pipe.set(keys.version(eid, version["version"]), dumps(version))
             pipe.set(keys.published(eid), version["version"])
@@ -68,19 +76,26 @@ def publish(r: redis.Redis, eid: str, note: str) -> dict:
             except redis.WatchError:
                 continue  # another publish or edit slipped in; compute again
             stamps.published(eid)
-            return version
+            return version, True
 
 
-def _build_version(r: redis.Redis, eid: str, note: str) -> dict:
+# What a version publishes; two versions equal in these have nothing to tell anyone apart.
+_CONTENT = ("event", "rooms", "sessions", "tombstones")
+
+
+def _build_version(r: redis.Redis, eid: str, note: str) -> tuple[dict, dict | None]:
+    """The next version as the draft would make it, and the current one (None if none)."""
     event = get_event(r, eid)
     rooms = {room["id"]: room for room in list_rooms(r, eid)}
+    draft = list_sessions(r, eid)
+    readiness.check_draft(event, draft, set(rooms))
     number = current_version(r, eid)
-    previous = {s["id"]: s for s in get_version(r, eid, number)["sessions"]} if number else {}
-    sessions = [enrich(s, event, rooms) for s in list_sessions(r, eid)]
+    current = get_version(r, eid, number) if number else None
+    previous = {s["id"]: s for s in current["sessions"]} if current else {}
+    sessions = [enrich(s, event, rooms) for s in draft]
     changes = changelog.diff(previous, {s["id"]: s for s in sessions})
     moved = {c["session"] for c in changes if changelog.calendar_changed(c)}
-    graves = {t["id"]: t for t in (get_version(r, eid, number).get("tombstones", [])
-                                   if number else [])}
+    graves = {t["id"]: t for t in (current.get("tombstones", []) if current else [])}
     for s in sessions:
         before = previous.get(s["id"]) or graves.get(s["id"])
         s["sequence"] = 0 if before is None else before["sequence"] + (
@@ -95,7 +110,7 @@ def _build_version(r: redis.Redis, eid: str, note: str) -> dict:
     return {"version": number + 1, "note": note, "published_at": bus.now_iso(),
             "event": event, "rooms": list(rooms.values()), "sessions": sessions,
             "changes": changes, "removed": removed,
-            "tombstones": sorted(tombstones, key=sort_key)}
+            "tombstones": sorted(tombstones, key=sort_key)}, current
 
 
 def version_stamp(version: dict) -> str:

@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 from marshmallow import fields, validate, validates, validates_schema
 
+from shared import meeting_hours
+
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="Use lower-case letters, digits, -.")
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24-hour).")
 HOURS = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
                         error="Use HH:MM-HH:MM.")
 KINDS = ("meeting", "workshop", "plenary_item", "break", "meal", "ceremony", "departure",
          "other")
-PARTS = ("all_day", "morning", "afternoon")
+PARTS = meeting_hours.PARTS
 STATUSES = ("scheduled", "moved", "cancelled")
 SAFE_TEXT = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
                             error="Control characters are not allowed.")
@@ -51,10 +53,14 @@ class EventSchema(Strict):
     last_day = Day(required=True)
     languages = fields.List(fields.String(validate=validate.OneOf(["en", "es"])),
                             load_default=["en"], validate=validate.Length(min=1, max=2))
-    morning = fields.String(load_default="09:00-13:00", validate=HOURS,
+    morning = fields.String(load_default=meeting_hours.MORNING, validate=HOURS,
                             metadata={"description": "Hours used for 'During the morning'."})
-    afternoon = fields.String(load_default="14:00-18:00", validate=HOURS)
-    door_opens_minutes = fields.Integer(load_default=30, validate=validate.Range(0, 240))
+    afternoon = fields.String(load_default=meeting_hours.AFTERNOON, validate=HOURS,
+                              metadata={"description": "Hours used for 'During the "
+                                        "afternoon'; all day runs from the morning's start "
+                                        "to the afternoon's end."})
+    door_opens_minutes = fields.Integer(load_default=meeting_hours.DOOR_OPENS_MINUTES,
+                                        validate=validate.Range(0, 240))
 
     @validates("timezone")
     def _tz(self, value: str, **_kw) -> None:
@@ -151,10 +157,33 @@ class SessionOutSchema(SessionSchema):
     ends_at = fields.String(allow_none=True)
     sequence = fields.Integer()
     etag = fields.String()
+    warnings = fields.List(fields.Nested(lambda: WarningSchema()), metadata={
+        "description": "After a create or an edit: what the organiser should know (another "
+                       "session in the same room at the same time). Never an error."})
+
+
+class WarningSchema(ma.Schema):
+    reason = fields.String(metadata={"description": "room_clash"})
+    message = fields.String()
+    room = fields.String()
+    session = fields.String(metadata={"description": "The other session's id."})
+    title = fields.String(metadata={"description": "The other session's title."})
 
 
 class PublishSchema(Strict):
     note = fields.String(load_default="", validate=[validate.Length(max=2000), SAFE_TEXT])
+
+
+class PublishedSchema(ma.Schema):
+    version = fields.Integer(metadata={"description": "The version now published."})
+    note = fields.String()
+    published_at = fields.String()
+    changes = fields.List(fields.Dict(), metadata={"description": "Per session: labels and "
+                                                   "changed fields, against the version "
+                                                   "before."})
+    new = fields.Boolean(metadata={"description": "false: the draft held nothing the "
+                                   "current version does not, so nothing was published "
+                                   "again (the current version is answered)."})
 
 
 class AgendaQuerySchema(Strict):

@@ -8,6 +8,7 @@ import icalendar
 
 from services.agenda.tests.helpers import API, add_session, make_meeting, publish
 from shared import keys
+from tests import flows
 
 
 def _calendar(agenda, eid) -> dict[str, icalendar.Event]:
@@ -38,8 +39,9 @@ def test_a_second_publish_lists_exactly_what_changed(agenda, r, meeting_id, make
     for sid, change in (("moved", {"start": "15:00", "end": "15:45"}),
                         ("room", {"room": "minero"}), ("renamed", {"title": "New name"}),
                         ("access", {"access": "accredited", "accreditation": "vip"})):
-        assert agenda.patch(f"{s}/{sid}", org, json=change).status_code == 200
-    assert agenda.delete(f"{s}/gone", org).status_code == 204
+        assert flows.edit_session(agenda, org, f"{s}/{sid}", change).status_code == 200
+    assert agenda.delete(f"{s}/gone", org,
+                         headers=flows.if_match(agenda, org, f"{s}/gone")).status_code == 204
     add_session(agenda, org, meeting_id, id="new", title="New", day="2030-06-20")
     second = publish(agenda, org, meeting_id, "Second")
 
@@ -68,9 +70,15 @@ def test_a_second_publish_lists_exactly_what_changed(agenda, r, meeting_id, make
     assert str(after["gone"]["STATUS"]) == "CANCELLED"
     assert str(after["same"]["STATUS"]) == "CONFIRMED"
 
-    # A third publish without changes keeps the removed session cancelled, SEQUENCE steady.
-    third = publish(agenda, org, meeting_id, "No changes")
-    assert third["changes"] == []
+    # Publishing again without changes publishes nothing: the answer is version 2 as it is
+    # (200, new: false), no version 3, nothing on the bus; the calendar stays as it was.
+    ics = agenda.get(f"{API}/{meeting_id}/agenda.ics")
+    resp = agenda.post(f"{API}/{meeting_id}/publish", org, json={"note": "No changes"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json() == {**second, "new": False}
+    assert [v["version"] for v in agenda.get(f"{API}/{meeting_id}/versions").json()] == [1, 2]
+    assert [e["version"] for e in _published_events(r, meeting_id)] == [1, 2]
+    assert agenda.get(f"{API}/{meeting_id}/agenda.ics").content == ics.content
     again = _calendar(agenda, meeting_id)
     assert {sid: int(e["SEQUENCE"]) for sid, e in again.items()} == sequences
     assert str(again["gone"]["STATUS"]) == "CANCELLED"
@@ -82,7 +90,8 @@ def test_a_removed_session_that_comes_back_moves_on_from_its_cancellation(
     make_meeting(agenda, org, meeting_id)
     add_session(agenda, org, meeting_id, id="item")
     publish(agenda, org, meeting_id)
-    assert agenda.delete(f"{API}/{meeting_id}/sessions/item", org).status_code == 204
+    item = f"{API}/{meeting_id}/sessions/item"
+    assert agenda.delete(item, org, headers=flows.if_match(agenda, org, item)).status_code == 204
     publish(agenda, org, meeting_id)
     assert int(_calendar(agenda, meeting_id)["item"]["SEQUENCE"]) == 1
     add_session(agenda, org, meeting_id, id="item")
@@ -96,7 +105,8 @@ def test_a_cancelled_status_is_a_cancelled_calendar_entry(agenda, meeting_id, ma
     make_meeting(agenda, org, meeting_id)
     add_session(agenda, org, meeting_id, id="item")
     publish(agenda, org, meeting_id)
-    resp = agenda.patch(f"{API}/{meeting_id}/sessions/item", org, json={"status": "cancelled"})
+    resp = flows.edit_session(agenda, org, f"{API}/{meeting_id}/sessions/item",
+                              {"status": "cancelled"})
     assert resp.status_code == 200
     version = publish(agenda, org, meeting_id)
     assert version["changes"][0]["labels"][0] == "cancelled"

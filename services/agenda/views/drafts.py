@@ -20,21 +20,42 @@ from shared.web import api_blueprint
 blp = api_blueprint("drafts", __name__, "The meeting, rooms and draft sessions (organisers).")
 
 
+def _out(session: dict, warnings: list[dict] | None = None) -> dict:
+    out = {**session, "etag": ops.etag_of(session)}
+    return out if warnings is None else {**out, "warnings": warnings}
+
+
+def _etag(doc: dict) -> dict:
+    return {"ETag": f'"{ops.etag_of(doc)}"'}
+
+
+def _conditional(view):
+    """Document the answers of an edit that needs If-Match (RFC 6585, RFC 9110)."""
+    view = blp.alt_response(428, "PRECONDITION_REQUIRED",
+                            description="Sent without If-Match (reason if_match_required)."
+                            )(view)
+    return blp.alt_response(412, "PRECONDITION_FAILED",
+                            description="If-Match is stale (reason stale_etag).")(view)
+
+
 @blp.route("/events/<event>")
 class Event(MethodView):
     @public
     @blp.response(200, EventSchema)
     def get(self, event):
-        """Describe the meeting."""
-        return ops.get_event(get_redis(), event)
+        """Describe the meeting (its ETag is what a PUT replacing it sends as If-Match)."""
+        doc = ops.get_event(get_redis(), event)
+        return doc, 200, _etag(doc)
 
     @roles("organiser")
     @blp.arguments(EventSchema)
     @blp.response(200, EventSchema)
+    @_conditional
     def put(self, data, event):
-        """Create or replace the meeting's description."""
-        doc, _new = ops.put_event(get_redis(), event, data)
-        return doc
+        """Create the meeting, or replace its description (then If-Match is required)."""
+        doc, _new = ops.put_event(get_redis(), event, data, request.headers.get("If-Match"),
+                                  conditional=True)
+        return doc, 200, _etag(doc)
 
 
 @blp.route("/events/<event>/rooms")
@@ -63,10 +84,6 @@ class Room(MethodView):
         ops.delete_room(get_redis(), event, room_id)
 
 
-def _out(session: dict) -> dict:
-    return {**session, "etag": ops.etag_of(session)}
-
-
 @blp.route("/events/<event>/sessions")
 class Sessions(MethodView):
     @roles("organiser")
@@ -80,12 +97,10 @@ class Sessions(MethodView):
     @blp.arguments(SessionSchema)
     @blp.response(201, SessionOutSchema)
     def post(self, data, event):
-        """Add a session to the draft (warns about room clashes, does not forbid them)."""
+        """Add a session to the draft (room clashes are warnings in the body, not errors)."""
         r = get_redis()
         session = ops.create_session(r, event, data)
-        warnings = ops.room_clashes(r, event, session)
-        return _out(session), 201, {"ETag": f'"{ops.etag_of(session)}"',
-                                    **_warning_header(warnings)}
+        return _out(session, ops.room_clashes(r, event, session)), 201, _etag(session)
 
 
 @blp.route("/events/<event>/sessions/<session_id>")
@@ -95,26 +110,21 @@ class Session(MethodView):
     def get(self, event, session_id):
         """Read one draft session with its ETag."""
         session = ops.get_session(get_redis(), event, session_id)
-        return _out(session), 200, {"ETag": f'"{ops.etag_of(session)}"'}
+        return _out(session), 200, _etag(session)
 
     @roles("organiser")
     @blp.arguments(SessionPatchSchema(partial=True))
     @blp.response(200, SessionOutSchema)
+    @_conditional
     def patch(self, patch, event, session_id):
-        """Change a draft session; send If-Match with its ETag to avoid overwriting others."""
+        """Change a draft session; If-Match (its ETag) is required, so no edit is lost."""
         r = get_redis()
         session = ops.update_session(r, event, session_id, patch, request.headers.get("If-Match"))
-        warnings = ops.room_clashes(r, event, session)
-        return _out(session), 200, {"ETag": f'"{ops.etag_of(session)}"',
-                                    **_warning_header(warnings)}
+        return _out(session, ops.room_clashes(r, event, session)), 200, _etag(session)
 
     @roles("organiser")
     @blp.response(204)
+    @_conditional
     def delete(self, event, session_id):
-        """Remove a session from the draft."""
+        """Remove a session from the draft; If-Match (its ETag) is required."""
         ops.delete_session(get_redis(), event, session_id, request.headers.get("If-Match"))
-
-
-def _warning_header(warnings: list[str]) -> dict:
-    # RFC 7234 Warning is obsolete; a custom header keeps the body schema clean.
-    return {"Podium-Warnings": " | ".join(warnings)} if warnings else {}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 
 from services.agenda import exports, fastpath, publishing
 from services.agenda import operations as ops
-from services.agenda.schemas import AgendaQuerySchema, PublishSchema
+from services.agenda.schemas import AgendaQuerySchema, PublishedSchema, PublishSchema
 from shared.auth import public, roles
 from shared.errors import Problem
 from shared.store import get_redis
@@ -21,11 +21,17 @@ blp = api_blueprint("published", __name__, "Published versions of the agenda and
 class Publish(MethodView):
     @roles("organiser")
     @blp.arguments(PublishSchema)
-    @blp.response(201)
+    @blp.response(201, PublishedSchema, description="Published as a new version.")
+    @blp.alt_response(200, schema=PublishedSchema, description="Nothing changed since the "
+                      "current version: nothing was published again (new: false).")
+    @blp.alt_response(422, "UNPROCESSABLE_ENTITY", description="A session of the draft "
+                      "cannot be published (reason draft_incomplete; errors.sessions names "
+                      "each one and what it lacks).")
     def post(self, data, event):
         """Publish the draft as the next version, with a note and a changelog."""
-        version = publishing.publish(get_redis(), event, data["note"])
-        return {k: version[k] for k in ("version", "note", "published_at", "changes")}
+        version, new = publishing.publish(get_redis(), event, data["note"])
+        return {**{k: version[k] for k in ("version", "note", "published_at", "changes")},
+                "new": new}, 201 if new else 200
 
 
 @blp.route("/events/<event>/versions")
@@ -58,7 +64,7 @@ def serve(event: str, fmt: str, filters: tuple = ()) -> Response:
         # must carry the same headers as one answered by the fast path (fastpath.py).
         return Response(status=304, mimetype=exports.RENDERERS[fmt][1],
                         headers={"ETag": tag, **headers})
-    out = exports.render(r, event, stamp, fmt, filters)
+    out = exports.render(r, event, stamp, fmt, filters, current_app.config["PUBLIC_AGENDA_URL"])
     return Response(out.body, mimetype=out.mimetype, headers={"ETag": out.etag, **headers})
 
 
