@@ -23,6 +23,19 @@ def create_meeting(agenda, token: str, event_id: str, *, capacity: int | None = 
     return "opening"
 
 
+def if_match(server, token: str, path: str) -> dict:
+    """The If-Match an edit of ``path`` needs: its current ETag, read as the pages read it
+    (organisers' edits are conditional; without one they are refused with 428)."""
+    resp = server.get(path, token)
+    assert resp.status_code == 200, resp.text
+    return {"If-Match": resp.headers["ETag"]}
+
+
+def edit_session(agenda, token: str, path: str, body: dict):
+    """An organiser changes a draft session as the agenda desk does: read, then PATCH."""
+    return agenda.patch(path, token, json=body, headers=if_match(agenda, token, path))
+
+
 def publish(agenda, token: str, event_id: str, note: str = "") -> dict:
     resp = agenda.post(f"/api/v1/events/{event_id}/publish", token, json={"note": note})
     assert resp.status_code == 201, resp.text

@@ -30,8 +30,8 @@ def test_a_time_change_reaches_the_delegate_once(suite, r, meeting_id, make_toke
     resp = flows.sign_up(registration, meeting_id, delegate_id, delegate_token, session)
     assert resp.status_code == 201 and resp.json()["state"] == "confirmed"
 
-    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/{session}", org,
-                        json={"start": "15:00", "end": "15:30"})
+    resp = flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/{session}",
+                              {"start": "15:00", "end": "15:30"})
     assert resp.status_code == 200, resp.text
     version = flows.publish(agenda, org, meeting_id, "Opening moved")
     assert version["changes"][0]["labels"] == ["moved_time"]
@@ -66,8 +66,8 @@ def test_consumer_killed_before_ack_still_sends_exactly_once(
     crashing.start(PODIUM_FAULT="crash_before_ack:agenda.published",
                    PODIUM_FAULT_MARKER=str(tmp_path / "crashed"))
     try:
-        agenda.patch(f"/api/v1/events/{meeting_id}/sessions/{session}", org,
-                     json={"room": None})
+        flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/{session}",
+                           {"room": None})
         flows.publish(agenda, org, meeting_id, "Room to be announced")
         assert crashing.wait_exit(60) != 0, "the consumer died between handling and acking"
         assert (tmp_path / "crashed").exists()

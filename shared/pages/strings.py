@@ -47,6 +47,8 @@ EN = {
                      "again to see their version, then apply your change.",
     "publish_title": "Publish", "publish_note": "Note for delegates (what changed and why)",
     "publish_button": "Publish the draft", "published_ok": "Published version {n}.",
+    "published_same": "Nothing changed since version {n}: nothing was published again.",
+    "room_clash": "Room {room} is also used by {session} ({title}) at that time.",
     "versions_title": "Versions and their changelogs", "no_changes": "No changes.",
     "register_title": "Register", "register_help": "We will e-mail you a personal link to "
     "your page, where you choose sessions and find your badge.",
@@ -197,6 +199,8 @@ ES = {
                      "para ver su versión y vuelva a aplicar su cambio.",
     "publish_title": "Publicar", "publish_note": "Nota para los delegados (qué cambió y por qué)",
     "publish_button": "Publicar el borrador", "published_ok": "Versión {n} publicada.",
+    "published_same": "Nada cambió desde la versión {n}: no se publicó de nuevo.",
+    "room_clash": "La sala {room} también la usa {session} ({title}) a esa hora.",
     "versions_title": "Versiones y sus cambios", "no_changes": "Sin cambios.",
     "register_title": "Inscripción", "register_help": "Le enviaremos por correo un enlace "
     "personal a su página, donde elegirá sesiones y encontrará su gafete.",

@@ -14,8 +14,8 @@ def _two_versions(agenda, org, meeting_id):
         "leads": ["UNICEF"], "items": [{"title": "Best interest", "items": [
             {"title": "Case studies"}]}]})
     flows.publish(agenda, org, meeting_id, "First version")
-    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/workshop", org,
-                        json={"start": "16:00", "end": "17:00"})
+    resp = flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/workshop",
+                              {"start": "16:00", "end": "17:00"})
     assert resp.status_code == 200, resp.text
     flows.publish(agenda, org, meeting_id, "Workshop moved")
 

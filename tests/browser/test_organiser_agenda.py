@@ -38,11 +38,8 @@ def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
     page.wait_for_selector("#edit-status .notice.ok")
 
     # A field without a value (no capacity: unlimited) shows as a dash, not as None.
-    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/opening", org,
-                        json={"capacity": None},
-                        headers={"If-Match": agenda.get(
-                            f"/api/v1/events/{meeting_id}/sessions/opening", org
-                        ).headers["ETag"]})
+    resp = flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/opening",
+                              {"capacity": None})
     assert resp.status_code == 200, resp.text
     page.fill("#note", "Opening moved to 15:00")
     page.click("#publish button[type=submit]")
@@ -68,8 +65,8 @@ def test_a_stale_edit_says_someone_else_changed_it(site, page, make_token, meeti
     page.select_option("#pick", "opening")
     page.wait_for_selector("#edit", state="visible")
     # Another organiser saves first; this page still holds the old ETag.
-    resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/opening", org,
-                        json={"title": "Opening ceremony"})
+    resp = flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/opening",
+                              {"title": "Opening ceremony"})
     assert resp.status_code == 200
     page.fill("#f-title", "Welcome")
     page.click("#edit button[type=submit]")
@@ -133,3 +130,42 @@ def test_import_a_document_and_review_the_report(site, page, make_token, meeting
     assert "No warnings." in page.locator("#import-report").inner_text()
     # The session picker now lists the placeholder and the 11 imported sessions.
     page.wait_for_function("() => document.querySelectorAll('#pick option').length === 12")
+
+
+def test_a_room_clash_is_shown_from_the_body_and_a_second_publish_says_nothing_changed(
+        site, page, make_token, meeting_id):
+    """A clash naming a title in typographic quotes (it answered 500 when the warning went
+    in a header) is worded in the page's language; publishing an unchanged draft again
+    publishes nothing, and the desk says so."""
+    agenda = site["agenda"]
+    org = make_token(meeting_id)
+    flows.create_meeting(agenda, org, meeting_id)
+    resp = agenda.post(f"/api/v1/events/{meeting_id}/sessions", org, json={
+        "id": "panel", "day": "2030-06-19", "start": "15:00", "end": "16:00",
+        "title": "Panel “Migración segura”", "room": "honor"})
+    assert resp.status_code == 201, resp.text
+    flows.publish(agenda, org, meeting_id, "First version")
+
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=es")
+    sign_in(page, org)
+    page.wait_for_selector("#pick option[value=opening]", state="attached")
+    page.select_option("#pick", "opening")
+    page.wait_for_selector("#edit", state="visible")
+    page.fill("#f-start", "15:30")
+    page.fill("#f-end", "16:30")
+    page.fill("#f-room", "honor")
+    page.click("#edit button[type=submit]")
+    notice = page.wait_for_selector("#edit-status .notice.warn").inner_text()
+    assert notice == ("Guardado. La sala honor también la usa panel (Panel “Migración "
+                      "segura”) a esa hora.")
+    assert agenda.get(f"/api/v1/events/{meeting_id}/sessions/opening",
+                      org).json()["start"] == "15:30"
+    check_page(page, "organise-clash-es")
+
+    flows.publish(agenda, org, meeting_id, "Opening moved")
+    page.fill("#note", "Otra vez")
+    page.click("#publish button[type=submit]")
+    status = page.wait_for_selector("#publish-status .notice.ok").inner_text()
+    assert status == "Nada cambió desde la versión 2: no se publicó de nuevo."
+    versions = agenda.get(f"/api/v1/events/{meeting_id}/versions").json()
+    assert [v["version"] for v in versions] == [1, 2]

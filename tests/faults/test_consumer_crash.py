@@ -35,8 +35,8 @@ def test_registration_consumer_killed_before_ack_reports_a_conflict_once(
                    PODIUM_FAULT_MARKER=str(tmp_path / "crashed"))
     try:
         # "Later talk" moves onto the opening's time: Eva is now in two sessions at once.
-        resp = agenda.patch(f"/api/v1/events/{meeting_id}/sessions/later", org,
-                            json={"start": "14:00", "end": "14:15"})
+        resp = flows.edit_session(agenda, org, f"/api/v1/events/{meeting_id}/sessions/later",
+                                  {"start": "14:00", "end": "14:15"})
         assert resp.status_code == 200, resp.text
         flows.publish(agenda, org, meeting_id, "Later talk moved")
         assert crashing.wait_exit(60) != 0, "the consumer died between handling and acking"

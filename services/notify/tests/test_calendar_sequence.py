@@ -112,8 +112,8 @@ def test_a_change_after_a_leave_and_a_new_seat_still_rises_above_both(
         mails += inbox.expect(1)
     assert flows.sign_up(registration, eid, fay, token, session).status_code == 201
     mails += inbox.expect(1)
-    assert agenda.patch(f"{API}{eid}/sessions/{session}", org,
-                        json={"title": "Opening words"}).status_code == 200
+    assert flows.edit_session(agenda, org, f"{API}{eid}/sessions/{session}",
+                              {"title": "Opening words"}).status_code == 200
     flows.publish(agenda, org, eid, "Renamed")
     mails += inbox.expect(1)
     parts = [_calendar(mail) for mail in mails]

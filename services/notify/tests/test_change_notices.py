@@ -58,10 +58,10 @@ def test_two_moved_sessions_make_one_mail_per_affected_delegate(
     wait_until(lambda: any("lista de espera" in str(m["Subject"]) or "espera" in str(
         m["Subject"]) for m in mailbox.to(people["eva"][0])))
 
-    assert agenda.patch(f"/api/v1/events/{eid}/sessions/opening", org,
-                        json={"start": "15:00", "end": "15:15"}).status_code == 200
-    assert agenda.patch(f"/api/v1/events/{eid}/sessions/panel", org,
-                        json={"room": "honor"}).status_code == 200
+    assert flows.edit_session(agenda, org, f"/api/v1/events/{eid}/sessions/opening",
+                              {"start": "15:00", "end": "15:15"}).status_code == 200
+    assert flows.edit_session(agenda, org, f"/api/v1/events/{eid}/sessions/panel",
+                              {"room": "honor"}).status_code == 200
     flows.publish(agenda, org, eid, "Two moves")
 
     status = notice_settled(notify, org, eid, "chg-v2", 3)
@@ -108,8 +108,8 @@ def test_a_cancelled_session_sends_a_calendar_cancel(suite, meeting_id, make_tok
     email = f"dora.{eid}@example.org"
     did, token = flows.register(registration, mailbox, eid, email, "Dora")
     assert flows.sign_up(registration, eid, did, token, session).status_code == 201
-    assert agenda.patch(f"/api/v1/events/{eid}/sessions/{session}", org,
-                        json={"status": "cancelled"}).status_code == 200
+    assert flows.edit_session(agenda, org, f"/api/v1/events/{eid}/sessions/{session}",
+                              {"status": "cancelled"}).status_code == 200
     flows.publish(agenda, org, eid, "Cancelled")
     notice_settled(notify, org, eid, "chg-v2", 1)
     mail = _change_mails(mailbox, email)

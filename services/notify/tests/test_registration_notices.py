@@ -129,7 +129,7 @@ def test_every_registration_notice_comes_from_the_real_flow_once_in_the_delegate
     # tells Ana of the move (two notices, two e-mails).
     assert flows.sign_up(registration, eid, ana, ana_token, "lunch").status_code == 201
     inbox.expect(1)
-    assert agenda.patch(f"{API}{eid}/sessions/lunch", org, json={
+    assert flows.edit_session(agenda, org, f"{API}{eid}/sessions/lunch", {
         "day": "2030-06-19", "start": "14:00", "end": "14:15"}).status_code == 200
     flows.publish(agenda, org, eid, "Lunch moved")
     both = inbox.expect(2)
@@ -322,7 +322,7 @@ def test_a_session_closed_to_the_delegates_accreditation_tells_them_why_they_lef
     inbox.expect(1)
     assert flows.sign_up(registration, eid, did, token, session).status_code == 201
     (seat,) = inbox.expect(1)
-    assert agenda.patch(f"{API}{eid}/sessions/{session}", org, json={
+    assert flows.edit_session(agenda, org, f"{API}{eid}/sessions/{session}", {
         "access": "accredited", "accreditation": "ministers"}).status_code == 200
     flows.publish(agenda, org, eid, "Ministers only")
     both = inbox.expect(2)

@@ -22,8 +22,8 @@ def test_the_request_id_of_a_publish_reaches_the_change_email(suite, meeting_id,
     email = f"rita.{eid}@example.org"
     did, token = flows.register(registration, mailbox, eid, email, "Rita")
     assert flows.sign_up(registration, eid, did, token, session).status_code == 201
-    assert agenda.patch(f"{API}{eid}/sessions/{session}", org,
-                        json={"start": "16:00", "end": "16:15"}).status_code == 200
+    assert flows.edit_session(agenda, org, f"{API}{eid}/sessions/{session}",
+                              {"start": "16:00", "end": "16:15"}).status_code == 200
     rid = "abc" + uuid.uuid4().hex[:12]
     resp = agenda.post(f"{API}{eid}/publish", org, json={"note": "Moved"},
                        headers={"X-Request-Id": rid})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conftest import wait_until
 from services.registration.tests.helpers import API, events, register, seats, token_for
+from tests import flows
 
 
 def _meeting(agenda, org, event_id, sessions):
@@ -43,14 +44,14 @@ def test_capacity_raised_promotes_and_lowered_never_evicts(
         assert resp.status_code == 201
     assert seats(r, meeting_id, "ws") == (people[:2], people[2:])
 
-    agenda.patch(f"{API}{meeting_id}/sessions/ws", org, json={"capacity": 4})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/ws", {"capacity": 4})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     assert seats(r, meeting_id, "ws") == (people[:4], people[4:])
     promoted = [d["delegate"] for t, d in events(r, meeting_id)
                 if t == "registration.signup.promoted"]
     assert promoted == people[2:4]
 
-    agenda.patch(f"{API}{meeting_id}/sessions/ws", org, json={"capacity": 1})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/ws", {"capacity": 1})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     assert seats(r, meeting_id, "ws") == (people[:4], people[4:])
     # Leaving a seat while over the new capacity frees nothing for the waitlist.
@@ -71,8 +72,8 @@ def test_a_moved_session_reports_new_conflicts_and_drops_nobody(
     for sid in ("early", "late"):
         assert registration.post(f"{API}{meeting_id}/delegates/{did}/sessions", token,
                                  json={"session": sid}).status_code == 201
-    agenda.patch(f"{API}{meeting_id}/sessions/late", org, json={"start": "09:30",
-                                                                 "end": "10:30"})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/late",
+                       {"start": "09:30", "end": "10:30"})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     conflicts = wait_until(lambda: [d for t, d in events(r, meeting_id)
                                     if t == "registration.signup.conflict"])
@@ -104,8 +105,8 @@ def test_a_session_made_restricted_keeps_only_covered_delegates_and_promotes_no_
     assert resp.status_code in (200, 201), resp.text
     assert seats(r, meeting_id, "ws") == ([seated], [waiting, covered])
 
-    agenda.patch(f"{API}{meeting_id}/sessions/ws", org,
-                 json={"access": "accredited", "accreditation": "child", "capacity": 3})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/ws",
+                       {"access": "accredited", "accreditation": "child", "capacity": 3})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     assert seats(r, meeting_id, "ws") == ([covered], [])
     dropped = {d["delegate"]: d["reason"] for t, d in events(r, meeting_id)
@@ -126,10 +127,10 @@ def test_a_reinstated_session_reports_the_double_booking_it_creates(
     token = token_for(registration, did, meeting_id)
     path = f"{API}{meeting_id}/delegates/{did}/sessions"
     assert registration.post(path, token, json={"session": "a"}).status_code == 201
-    agenda.patch(f"{API}{meeting_id}/sessions/a", org, json={"status": "cancelled"})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/a", {"status": "cancelled"})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     assert registration.post(path, token, json={"session": "b"}).status_code == 201
-    agenda.patch(f"{API}{meeting_id}/sessions/a", org, json={"status": "scheduled"})
+    flows.edit_session(agenda, org, f"{API}{meeting_id}/sessions/a", {"status": "scheduled"})
     _copied(r, meeting_id, _publish(agenda, org, meeting_id))
     conflicts = wait_until(lambda: [d for t, d in events(r, meeting_id)
                                     if t == "registration.signup.conflict"])

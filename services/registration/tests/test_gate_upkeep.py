@@ -16,6 +16,7 @@ from services.registration.badges import keys as badge_keys
 from services.registration.badges.token import parse
 from services.registration.gate import keys as gate_keys
 from services.registration.tests import gate_support as gs
+from tests import flows
 
 API = gs.API
 
@@ -77,8 +78,8 @@ def test_a_change_to_one_delegate_among_many_is_the_whole_next_delta(
     assert rotated["badges"] == {} and len(rotated["keys"]) == 2
 
     def move_later():
-        resp = agenda.patch(f"{API}{event}/sessions/later", org,
-                            json={"start": "16:30", "end": "17:30"})
+        resp = flows.edit_session(agenda, org, f"{API}{event}/sessions/later",
+                                  {"start": "16:30", "end": "17:30"})
         assert resp.status_code == 200, resp.text
         assert agenda.post(f"{API}{event}/publish", org, json={"note": "v2"}).status_code == 201
         wait_until(lambda: r.hget(reg_keys.session(event, "later"), "ends") != str(

@@ -71,14 +71,24 @@
     if (resp.status === 412) return say("edit-status", "error", t("conflict"));
     if (!resp.ok) return say("edit-status", "error", problemText(resp));
     current.etag = resp.headers.get("ETag");
-    const warn = resp.headers.get("Podium-Warnings");
+    // Warnings come in the body (a header cannot carry the titles they name).
+    const warn = (resp.data.warnings || []).map(warning).join(" ");
     say("edit-status", warn ? "warn" : "ok", t("saved") + (warn ? " " + warn : ""));
+  }
+
+  function warning(w) {
+    if (w.reason !== "room_clash") return w.message;
+    return t("room_clash").replace("{room}", w.room).replace("{session}", w.session)
+      .replace("{title}", w.title.slice(0, 60));
   }
 
   async function publish(e) {
     e.preventDefault();
     const resp = await api("POST", `/events/${ev()}/publish`, {note: e.target.elements.note.value});
     if (!resp.ok) return say("publish-status", "error", problemText(resp));
+    if (!resp.data.new) {  // the draft is what version N already holds: nothing published
+      return say("publish-status", "ok", t("published_same").replace("{n}", resp.data.version));
+    }
     say("publish-status", "ok", t("published").replace("{n}", resp.data.version));
     // Reload to show the new version's changelog, still saying it was published.
     const next = new URL(location.href);
