@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from shared.errors import Problem
 from shared.meeting_hours import DEFAULTS, PARTS
 
-_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # ASCII digits, as schemas.HHMM
 SHOWN = 20  # sessions named in the problem's detail (all of them are in its errors)
 
 

@@ -12,8 +12,9 @@ from marshmallow import fields, validate, validates, validates_schema
 from shared import meeting_hours
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,62}$", error="Use lower-case letters, digits, -.")
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24-hour).")
-HOURS = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+# [0-9], not \d: \d also matches other scripts' digits ("0௬:2႔"), which no clock reads.
+HHMM = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM (24-hour).")
+HOURS = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
                         error="Use HH:MM-HH:MM.")
 KINDS = ("meeting", "workshop", "plenary_item", "break", "meal", "ceremony", "departure",
          "other")

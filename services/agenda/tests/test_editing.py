@@ -28,6 +28,7 @@ INVALID = [
     ("unknown field", {"colour": "red"}, "colour"),
     ("times and part of day", {"part_of_day": "morning", "start": "09:00"}, "part_of_day"),
     ("bad time", {"start": "9am"}, "start"),
+    ("digits of another script", {"start": "0\u0be6:30"}, "start"),
     ("bad kind", {"kind": "party"}, "kind"),
 ]
 

@@ -168,6 +168,8 @@ def test_schedule_xml_is_valid_against_the_frab_schemas(agenda, meeting_id, publ
     assert opening.findtext("slug") == f"{acronym}-{opening.get('id')}-opening"
     site = agenda.app.config["PUBLIC_AGENDA_URL"]
     assert opening.findtext("url") == f"{site}/events/{meeting_id}#s-opening"
+    page = agenda.get(f"/events/{meeting_id}", headers={"Accept": "text/html"}).text
+    assert 'id="s-opening"' in page  # the link lands on the session
     workshop = _by_session(doc, "workshop")
     assert workshop.findtext("start") == "08:30" and workshop.findtext("duration") == "04:00"
 

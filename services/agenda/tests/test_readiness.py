@@ -31,6 +31,8 @@ BROKEN = [
     ("unknown part of day", {"start": None, "end": None, "part_of_day": "evening"},
      "Its part of the day 'evening' is not one of all_day, morning, afternoon."),
     ("not a time", {"start": "9:00"}, "Its start '9:00' is not a time (HH:MM, 24-hour)."),
+    ("digits of another script", {"end": "1\u0be6:00"},
+     "Its end '1\u0be6:00' is not a time (HH:MM, 24-hour)."),
     ("ends before it starts", {"start": "10:00", "end": "09:30"},
      "Ends (09:30) no later than it starts (10:00)."),
     ("day outside the meeting", {"day": "2030-07-01"}, "Its day 2030-07-01 is outside the "
