@@ -12,6 +12,22 @@ def sign_in(page, token: str) -> None:
     page.wait_for_selector("#signout", state="visible")
 
 
+def open_desk(page, agenda, meeting_id: str, token: str, session: str, lang: str) -> None:
+    """The agenda desk, signed in, with ``session`` open in the edit form."""
+    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang={lang}")
+    sign_in(page, token)
+    page.wait_for_selector(f"#pick option[value={session}]", state="attached")
+    page.select_option("#pick", session)
+    page.wait_for_selector("#edit", state="visible")
+
+
+def save_times(page, start: str, end: str, **fields: str) -> None:
+    """Type new times (and other fields by name) into the edit form and save."""
+    for name, value in {"start": start, "end": end, **fields}.items():
+        page.fill(f"#f-{name}", value)
+    page.click("#edit button[type=submit]")
+
+
 def test_edit_publish_and_see_the_changelog(site, page, make_token, meeting_id):
     agenda = site["agenda"]
     org = make_token(meeting_id)
@@ -146,15 +162,8 @@ def test_a_room_clash_is_shown_from_the_body_and_a_second_publish_says_nothing_c
     assert resp.status_code == 201, resp.text
     flows.publish(agenda, org, meeting_id, "First version")
 
-    page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=es")
-    sign_in(page, org)
-    page.wait_for_selector("#pick option[value=opening]", state="attached")
-    page.select_option("#pick", "opening")
-    page.wait_for_selector("#edit", state="visible")
-    page.fill("#f-start", "15:30")
-    page.fill("#f-end", "16:30")
-    page.fill("#f-room", "honor")
-    page.click("#edit button[type=submit]")
+    open_desk(page, agenda, meeting_id, org, "opening", "es")
+    save_times(page, "15:30", "16:30", room="honor")
     notice = page.wait_for_selector("#edit-status .notice.warn").inner_text()
     assert notice == ("Guardado. La sala honor también la usa panel (Panel “Migración "
                       "segura”) a esa hora.")

@@ -11,7 +11,7 @@ from tests.browser.test_delegate_pages import (
     open_my_page,
     register_in_browser,
 )
-from tests.browser.test_organiser_agenda import sign_in
+from tests.browser.test_organiser_agenda import open_desk, save_times, sign_in
 
 
 def test_approve_then_publish_a_change_the_delegate_sees(site, page, new_page, make_token,
@@ -48,14 +48,8 @@ def test_approve_then_publish_a_change_the_delegate_sees(site, page, new_page, m
 
     # The organiser moves the closing session and publishes from the agenda desk.
     org_page = new_page()
-    org_page.goto(f"{agenda.url}/events/{meeting_id}/organise?lang=en")
-    sign_in(org_page, org)
-    org_page.wait_for_selector("#pick option[value=closing]", state="attached")
-    org_page.select_option("#pick", "closing")
-    org_page.wait_for_selector("#edit", state="visible")
-    org_page.fill("#f-start", "17:00")
-    org_page.fill("#f-end", "18:00")
-    org_page.click("#edit button[type=submit]")
+    open_desk(org_page, agenda, meeting_id, org, "closing", "en")
+    save_times(org_page, "17:00", "18:00")
     org_page.wait_for_selector("#edit-status .notice.ok")
     org_page.fill("#note", "Closing moved to 17:00")
     org_page.click("#publish button[type=submit]")
